@@ -1,0 +1,165 @@
+"""The library façade: what the CLI calls and what tests call directly.
+
+Keyword-only options, no printing, no exit codes: results and diagnostics are returned, and
+user-fixable failures raise IxmError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ixm_cli import bundle, view
+from ixm_cli.build import Built, build_tenant, parse_platforms
+from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, has_errors, warning
+from ixm_cli.manifest import model
+from ixm_cli.manifest.resolve import Workspace, apply_environment, get
+from ixm_cli.manifest.tenant import Checked, check_all_environments, check_tenant, load_merged
+from ixm_cli.show import render_merged, render_resolved
+
+
+@dataclass(frozen=True)
+class Report:
+    """What `validate` found, per tenant and environment, plus cross-tenant findings."""
+
+    results: Sequence[Checked]
+    shared: Sequence[Diagnostic] = field(default_factory=list)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        seen: dict[tuple[Any, ...], Diagnostic] = {}
+        for result in self.results:
+            for d in result.diagnostics:
+                seen.setdefault((d.severity, d.field, d.message, d.location), d)
+        for d in self.shared:
+            seen.setdefault((d.severity, d.field, d.message, d.location), d)
+        return list(seen.values())
+
+    def count(self, severity: Severity) -> int:
+        return sum(d.severity is severity for d in self.diagnostics())
+
+    def failed(self, *, strict: bool = False) -> bool:
+        return self.count(Severity.ERROR) > 0 or (strict and self.count(Severity.WARNING) > 0)
+
+
+def select_tenants(ws: Workspace, tenants: Sequence[str], *, all_tenants: bool) -> list[str]:
+    """The named tenants, or every tenant when none is named (or --all)."""
+    if all_tenants or not tenants:
+        found = ws.discover()
+        if not found:
+            raise IxmError.single(
+                "tenants",
+                f"no tenants under {ws.tenants}",
+                None,
+                "a tenant is a folder holding brand.yaml; `ixm init SLUG` makes one",
+            )
+        return found
+    return list(dict.fromkeys(tenants))
+
+
+def validate(
+    *, tenants_dir: Path, tenants: Sequence[str] = (), all_tenants: bool = False
+) -> Report:
+    ws = Workspace.at(tenants_dir)
+    slugs = select_tenants(ws, tenants, all_tenants=all_tenants)
+    results: list[Checked] = []
+    for slug in slugs:
+        results.extend(check_all_environments(ws, slug))
+    return Report(results, shared_team_ids([r for r in results if r.env is None]))
+
+
+def shared_team_ids(results: Sequence[Checked]) -> list[Diagnostic]:
+    """App Store guideline 4.2.6: template apps must be submitted by each content provider."""
+    owners: dict[str, list[Checked]] = {}
+    for r in results:
+        team = get(r.merged, ("signing", "ios", "team_id")) if r.merged else None
+        if isinstance(team, str):
+            owners.setdefault(team, []).append(r)
+    found = []
+    for team, rs in sorted(owners.items()):
+        if len(rs) < 2:
+            continue
+        names = ", ".join(r.slug for r in rs)
+        for r in rs:
+            assert r.merged is not None
+            found.append(
+                warning(
+                    "signing.ios.team_id",
+                    f"team id {team} is shared by {names}",
+                    r.merged.locate(("signing", "ios", "team_id")),
+                    "App Store guideline 4.2.6: apps from a template must be submitted by "
+                    "each customer's own developer account",
+                )
+            )
+    return found
+
+
+def show(*, tenants_dir: Path, tenant: str, env: str | None = None, resolved: bool = False) -> str:
+    """The tenant's manifest after extends (and env), each value with where it came from."""
+    ws = Workspace.at(tenants_dir)
+    if resolved:
+        result = check_tenant(ws, tenant, env)
+        if result.brand is None:
+            raise IxmError(list(result.diagnostics))
+        return render_resolved(result.brand)
+    base, problems = load_merged(ws, tenant)
+    merged, _ = apply_environment(base, env)
+    return render_merged(merged)
+
+
+def schema(*, tenant_json: bool = False) -> dict[str, Any]:
+    """JSON Schema of brand.yaml, or (``tenant_json``) of the runtime config tenant.json."""
+    return view.tenant_json_schema() if tenant_json else model.json_schema()
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    built: Sequence[Built]
+    warnings: Sequence[Diagnostic]
+
+
+def build(
+    *,
+    tenants_dir: Path,
+    out: Path,
+    tenants: Sequence[str] = (),
+    all_tenants: bool = False,
+    platforms: str | None = None,
+    env: str | None = None,
+    jobs: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Check then build each tenant; nothing is written unless every tenant checks clean."""
+    ws = Workspace.at(tenants_dir)
+    chosen = parse_platforms(platforms)
+    slugs = select_tenants(ws, tenants, all_tenants=all_tenants)
+    checked = [check_tenant(ws, slug, env) for slug in slugs]
+    problems = [d for r in checked for d in r.diagnostics]
+    if has_errors(problems):
+        raise IxmError(problems)
+    out_root = out.absolute()
+    bundle.cleanup_stale(out_root) if out_root.is_dir() else None
+    brands = [r.brand for r in checked if r.brand is not None]
+    built: list[Built] = []
+    if jobs > 1 and len(brands) > 1:
+        # cookiecutter changes the working directory while rendering: processes, not threads.
+        with ProcessPoolExecutor(max_workers=min(jobs, len(brands))) as pool:
+            futures = [
+                pool.submit(build_tenant, b, out_root=out_root, platforms=chosen, workers=1)
+                for b in brands
+            ]
+            for b, fut in zip(brands, futures, strict=True):
+                result = fut.result()
+                if progress:
+                    progress(f"built {b.output_name} -> {display_path(result.out)}")
+                built.append(result)
+    else:
+        for b in brands:
+            if progress:
+                progress(f"building {b.output_name} ({', '.join(sorted(chosen))})")
+            built.append(
+                build_tenant(b, out_root=out_root, platforms=chosen, workers=jobs, progress=progress)
+            )
+    return BuildReport(built, [d for d in problems if d.severity is Severity.WARNING])

@@ -1,0 +1,246 @@
+"""The `ixm` command line: a thin shell over ``ixm_cli.api`` with one error boundary."""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from ixm_cli import __version__, api, output
+from ixm_cli.errors import IxmError, Severity, display_path
+
+app = typer.Typer(
+    name="ixm",
+    help="White-label app packaging: one brand manifest to Android, iOS and web (PWA) trees.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold tenant data
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+T = TypeVar("T")
+_state = {"debug": False}
+
+
+class ValidateFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+TenantsDir = Annotated[
+    Path,
+    typer.Option("--tenants", help="Folder holding one sub-folder per tenant.", show_default=True),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"ixm {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of an internal error.")
+    ] = False,
+) -> None:
+    """Exit codes: 0 ok, 1 invalid input or failed build, 2 usage error, 3 internal error."""
+    _state["debug"] = debug
+
+
+def _run(action: Callable[[], T], *, json_errors: bool = False) -> T:
+    """The one error boundary: domain errors exit 1, bugs exit 3 (traceback with --debug)."""
+    try:
+        return action()
+    except typer.Exit:
+        raise
+    except IxmError as exc:
+        if json_errors:
+            output.print_json(
+                {"ok": False, "diagnostics": [output.diagnostic_data(d) for d in exc.diagnostics]}
+            )
+        output.print_text(exc.diagnostics)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        print("ixm: interrupted", file=sys.stderr)
+        raise typer.Exit(130) from None
+    except Exception as exc:  # noqa: BLE001 - the boundary for bugs
+        if _state["debug"]:
+            traceback.print_exc()
+        print(
+            f"ixm: internal error ({type(exc).__name__}): {exc}\n"
+            "  this is a bug in ixm, not in your input; rerun with --debug and report it",
+            file=sys.stderr,
+        )
+        raise typer.Exit(3) from None
+
+
+@app.command()
+def validate(
+    tenants: Annotated[
+        list[str] | None, typer.Argument(help="Tenant slugs; all tenants when none is named.")
+    ] = None,
+    all_tenants: Annotated[bool, typer.Option("--all", help="Validate every tenant.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    fmt: Annotated[
+        ValidateFormat,
+        typer.Option("--format", help="text (stderr), json (stdout) or github annotations."),
+    ] = ValidateFormat.text,
+    tenants_dir: TenantsDir = Path("tenants"),
+) -> None:
+    """Check manifests (alone and with each environment overlay); writes nothing."""
+    report = _run(
+        lambda: api.validate(
+            tenants_dir=tenants_dir, tenants=tenants or (), all_tenants=all_tenants
+        ),
+        json_errors=fmt is ValidateFormat.json,
+    )
+    diagnostics = sorted(report.diagnostics(), key=lambda d: d.sort_key())
+    failed = report.failed(strict=strict)
+    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+    if fmt is ValidateFormat.json:
+        output.print_json(
+            {
+                "ok": not failed,
+                "errors": errors,
+                "warnings": warnings,
+                "results": [
+                    {
+                        "tenant": r.slug,
+                        "env": r.env,
+                        "ok": r.ok,
+                        "diagnostics": [output.diagnostic_data(d) for d in r.diagnostics],
+                    }
+                    for r in report.results
+                ],
+                "shared": [output.diagnostic_data(d) for d in report.shared],
+            }
+        )
+    elif fmt is ValidateFormat.github:
+        for d in diagnostics:
+            print(output.github_annotation(d))
+    else:
+        output.print_text(diagnostics)
+        slugs = sorted({r.slug for r in report.results})
+        print(
+            f"ixm: checked {len(slugs)} tenant(s), {len(report.results)} manifest(s) with "
+            f"environments: {errors} error(s), {warnings} warning(s)",
+            file=sys.stderr,
+        )
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def show(
+    tenant: Annotated[str, typer.Argument(help="Tenant slug.")],
+    env: Annotated[
+        str | None, typer.Option("--env", help="Apply this environment overlay.")
+    ] = None,
+    resolved: Annotated[
+        bool,
+        typer.Option("--resolved", help="Show the checked brand: defaults filled, colours normalised."),
+    ] = False,
+    tenants_dir: TenantsDir = Path("tenants"),
+) -> None:
+    """Print the manifest after extends and --env, each value with the file:line:col it came from."""
+    text = _run(
+        lambda: api.show(tenants_dir=tenants_dir, tenant=tenant, env=env, resolved=resolved)
+    )
+    sys.stdout.write(text)
+
+
+@app.command()
+def schema(
+    tenant_json: Annotated[
+        bool, typer.Option("--tenant-json", help="The schema of the runtime config tenant.json.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema (2020-12) of brand.yaml, for editor autocompletion."""
+    document: Any = _run(lambda: api.schema(tenant_json=tenant_json))
+    output.print_json(document)
+
+
+class BuildFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def build(
+    tenants: Annotated[
+        list[str] | None, typer.Argument(help="Tenant slugs; all tenants when none is named.")
+    ] = None,
+    all_tenants: Annotated[bool, typer.Option("--all", help="Build every tenant.")] = False,
+    platform: Annotated[
+        str | None,
+        typer.Option("--platform", help="Comma-separated: android,ios,web (default: all)."),
+    ] = None,
+    env: Annotated[
+        str | None, typer.Option("--env", help="Environment overlay, e.g. staging (default prod).")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Output folder; each tenant goes to OUT/<tenant>[@env]/.")
+    ] = Path("dist"),
+    jobs: Annotated[
+        int, typer.Option("--jobs", min=1, help="Processes to use (default: CPU count).")
+    ] = max(1, os.cpu_count() or 1),
+    fmt: Annotated[
+        BuildFormat, typer.Option("--format", help="text (progress on stderr) or json (stdout).")
+    ] = BuildFormat.text,
+    tenants_dir: TenantsDir = Path("tenants"),
+) -> None:
+    """Build Android, iOS and web trees, store metadata and zips for each tenant."""
+
+    def progress(message: str) -> None:
+        if fmt is BuildFormat.text:
+            print(f"ixm: {message}", file=sys.stderr)
+
+    report = _run(
+        lambda: api.build(
+            tenants_dir=tenants_dir,
+            out=out,
+            tenants=tenants or (),
+            all_tenants=all_tenants,
+            platforms=platform,
+            env=env,
+            jobs=jobs,
+            progress=progress,
+        ),
+        json_errors=fmt is BuildFormat.json,
+    )
+    if fmt is BuildFormat.json:
+        output.print_json(
+            {
+                "ok": True,
+                "built": [
+                    {
+                        "tenant": b.tenant,
+                        "env": b.env,
+                        "out": str(b.out),
+                        "files": b.files,
+                        "bundles": [str(p) for p in b.bundles],
+                    }
+                    for b in report.built
+                ],
+                "warnings": [output.diagnostic_data(d) for d in report.warnings],
+            }
+        )
+        return
+    output.print_text(report.warnings)
+    for b in report.built:
+        print(
+            f"ixm: wrote {display_path(b.out)} ({b.files} files, {len(b.bundles)} bundles)",
+            file=sys.stderr,
+        )

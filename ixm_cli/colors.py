@@ -1,0 +1,47 @@
+"""Brand colours: parsing, normalisation and WCAG 2.x contrast (PLATFORM_SPEC.md §6)."""
+
+from __future__ import annotations
+
+import re
+
+_HEX = re.compile(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")
+COLOR_PATTERN = _HEX.pattern
+
+
+def is_color(value: object) -> bool:
+    return isinstance(value, str) and bool(_HEX.match(value))
+
+
+def normalise(value: str) -> str:
+    """``#abc`` and ``#aabbcc`` both become ``#AABBCC``; callers check ``is_color`` first."""
+    digits = value[1:]
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return "#" + digits.upper()
+
+
+def rgb(value: str) -> tuple[int, int, int]:
+    digits = normalise(value)[1:]
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+
+
+def _channel(c8: int) -> float:
+    cs = c8 / 255
+    return cs / 12.92 if cs <= 0.04045 else ((cs + 0.055) / 1.055) ** 2.4
+
+
+def luminance(value: str) -> float:
+    r, g, b = (_channel(c) for c in rgb(value))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2.2 contrast ratio, 1.0 to 21.0; never rounded (4.499 fails 4.5)."""
+    la, lb = luminance(a), luminance(b)
+    hi, lo = max(la, lb), min(la, lb)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def floor2(ratio: float) -> str:
+    """Print a ratio without rounding it up past a threshold it fails."""
+    return f"{int(ratio * 100) / 100:.2f}"

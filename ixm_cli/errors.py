@@ -1,0 +1,109 @@
+"""Diagnostics and the one exception type the library raises for user-fixable problems.
+
+Nothing here prints: presenters in ``output.py`` decide how a diagnostic is shown, so the
+same diagnostic can become a compiler-style line, a JSON object or a GitHub annotation.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based position in a file; ``line``/``col`` are 0 when only the file is known."""
+
+    file: Path
+    line: int = 0
+    col: int = 0
+
+    def display(self) -> str:
+        name = display_path(self.file)
+        if self.line <= 0:
+            return name
+        return f"{name}:{self.line}:{max(self.col, 1)}"
+
+
+def display_path(path: Path) -> str:
+    """Paths relative to the current directory when below it, as compilers print them."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding: where, which field, what is wrong and how to fix it."""
+
+    severity: Severity
+    field: str
+    message: str
+    location: Location | None = None
+    hint: str | None = None
+
+    def render(self) -> str:
+        where = self.location.display() if self.location else "ixm"
+        text = f"{where}: {self.severity.value}[{self.field}]: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (
+            str(loc.file) if loc else "",
+            loc.line if loc else 0,
+            loc.col if loc else 0,
+            self.field,
+            self.message,
+        )
+
+
+def error(
+    field: str, message: str, location: Location | None = None, hint: str | None = None
+) -> Diagnostic:
+    return Diagnostic(Severity.ERROR, field, message, location, hint)
+
+
+def warning(
+    field: str, message: str, location: Location | None = None, hint: str | None = None
+) -> Diagnostic:
+    return Diagnostic(Severity.WARNING, field, message, location, hint)
+
+
+@dataclass
+class IxmError(Exception):
+    """A user-fixable failure (exit code 1) carrying one or more diagnostics."""
+
+    diagnostics: Sequence[Diagnostic] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        return "\n".join(d.render() for d in self.diagnostics)
+
+    @classmethod
+    def single(
+        cls,
+        field: str,
+        message: str,
+        location: Location | None = None,
+        hint: str | None = None,
+    ) -> IxmError:
+        return cls([error(field, message, location, hint)])
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)

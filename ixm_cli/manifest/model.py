@@ -1,0 +1,245 @@
+"""The shape of manifest v1: pydantic models used for structure checks and the JSON Schema.
+
+Pydantic checks types, required keys and unknown keys (``extra="forbid"``) in strict mode, so
+``build: "230"`` or ``im: yes`` are errors rather than silent coercions. Patterns and limits
+live in the schema (for editors) but are judged by ``rules.py``, which can say *why* a value is
+wrong and how to fix it; pydantic's own pattern messages cannot.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ixm_cli.colors import COLOR_PATTERN
+
+SCHEMA_ID = "ixm/v1"
+SLUG_PATTERN = r"^[a-z][a-z0-9-]{1,38}$"
+ANDROID_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$"
+IOS_ID_PATTERN = r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+VERSION_PATTERN = r"^[0-9]{1,4}(\.[0-9]{1,4}){0,2}$"
+ENV_REF_PATTERN = r"^env:[A-Z_][A-Z0-9_]*$"
+FEATURES = ("im", "attendance", "approvals", "docs", "meetings", "projects", "low_code")
+
+LocalText = str | dict[str, str]
+
+
+def _color(description: str, *, required: bool = False) -> Any:
+    extra: dict[str, Any] = {"pattern": COLOR_PATTERN}
+    if required:
+        return Field(description=description, json_schema_extra=extra)
+    return Field(default=None, description=description, json_schema_extra=extra)
+
+
+def _text(description: str) -> Any:
+    return Field(default=None, description=description)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class App(_Strict):
+    name: LocalText = Field(description="Store title, web name and page title; ≤ 30 characters")
+    short_name: LocalText | None = _text("Under the icon (Android label, iOS display name); ≤ 12")
+    description: LocalText | None = _text("One line about the app (web manifest, tenant.json)")
+    version: str = Field(
+        description="Marketing version: 1-3 numbers, e.g. 2.3.0",
+        json_schema_extra={"pattern": VERSION_PATTERN},
+    )
+    build: int = Field(description="Build number: versionCode / CFBundleVersion", ge=1)
+
+
+class Ids(_Strict):
+    android: str = Field(
+        description="Android applicationId", json_schema_extra={"pattern": ANDROID_ID_PATTERN}
+    )
+    ios: str = Field(description="iOS bundle id", json_schema_extra={"pattern": IOS_ID_PATTERN})
+
+
+class DarkColors(_Strict):
+    primary: str | None = _color("Primary colour in dark mode")
+    on_primary: str | None = _color("Text on primary in dark mode")
+    secondary: str | None = _color("Accent colour in dark mode")
+    background: str | None = _color("Background in dark mode")
+    on_background: str | None = _color("Text on background in dark mode")
+
+
+class Colors(_Strict):
+    primary: str = _color("Brand colour: buttons, toolbars, theme colour", required=True)
+    on_primary: str = _color("Text and icons drawn on primary", required=True)
+    secondary: str | None = _color("Accent colour (defaults to primary)")
+    background: str = _color("Window and page background", required=True)
+    on_background: str = _color("Text drawn on background", required=True)
+    dark: DarkColors | None = Field(default=None, description="Dark-mode overrides")
+
+
+class Typography(_Strict):
+    font_family: str | None = Field(default=None, description="CSS font-family of the UI")
+
+
+class Assets(_Strict):
+    icon: str = Field(description="Square PNG ≥ 1024 px, relative to this manifest's folder")
+    icon_foreground: str | None = _text("Adaptive/maskable foreground, art in the safe zone")
+    icon_background: str | None = _text("A colour (#RRGGBB) or an image path")
+    icon_monochrome: str | None = _text("Android 13 themed icon: a flat silhouette")
+    splash_logo: str | None = _text("Splash logo (defaults to the foreground)")
+
+
+class Features(_Strict):
+    im: bool | None = None
+    attendance: bool | None = None
+    approvals: bool | None = None
+    docs: bool | None = None
+    meetings: bool | None = None
+    projects: bool | None = None
+    low_code: bool | None = None
+
+
+class Endpoints(_Strict):
+    api: str = Field(description="API base URL (https)", json_schema_extra={"format": "uri"})
+    web: str | None = Field(default=None, description="Web workspace URL (https)")
+
+
+class Storage(_Strict):
+    mode: Literal["cloud", "private"] = Field(
+        description="cloud: the vendor's store; private: the customer's own (exclusive edition)"
+    )
+    endpoint: str | None = _text("Object store URL (private mode)")
+    bucket: str | None = _text("Bucket name (private mode)")
+    region: str | None = _text("Region (private mode)")
+
+
+class Legal(_Strict):
+    privacy_url: str = Field(description="Privacy policy URL (required by both stores)")
+    terms_url: str | None = _text("Terms of service URL")
+    support_email: str | None = _text("Support e-mail address")
+
+
+class Store(_Strict):
+    subtitle: LocalText | None = _text("App Store subtitle, ≤ 30 characters")
+    short_description: LocalText | None = _text("Google Play short description, ≤ 80")
+    full_description: LocalText | None = _text("Store description, ≤ 4000 characters")
+    keywords: LocalText | None = _text("App Store keywords, comma-separated, ≤ 100 bytes")
+    promotional_text: LocalText | None = _text("App Store promotional text, ≤ 170")
+    release_notes: LocalText | None = _text("What's new in this version, ≤ 500")
+
+
+def _ref(description: str) -> Any:
+    return Field(description=description, json_schema_extra={"pattern": ENV_REF_PATTERN})
+
+
+class AndroidSigning(_Strict):
+    keystore: str = _ref("env:NAME of the keystore path or base64 content")
+    key_alias: str = Field(description="Key alias (not a secret)")
+    password: str = _ref("env:NAME holding the keystore password")
+    key_password: str | None = Field(
+        default=None,
+        description="env:NAME holding the key password",
+        json_schema_extra={"pattern": ENV_REF_PATTERN},
+    )
+
+
+class IosSigning(_Strict):
+    team_id: str = Field(
+        description="Apple Developer team id (10 characters)",
+        json_schema_extra={"pattern": r"^[A-Z0-9]{10}$"},
+    )
+    profile: str | None = Field(
+        default=None,
+        description="env:NAME of the provisioning profile",
+        json_schema_extra={"pattern": ENV_REF_PATTERN},
+    )
+
+
+class Signing(_Strict):
+    android: AndroidSigning | None = None
+    ios: IosSigning | None = None
+
+
+class _Body(_Strict):
+    locales: list[str] = Field(min_length=1, description="BCP 47 tags; the first is the default")
+    app: App
+    ids: Ids
+    colors: Colors
+    typography: Typography | None = None
+    assets: Assets
+    features: Features | None = None
+    endpoints: Endpoints
+    storage: Storage | None = None
+    legal: Legal
+    store: Store | None = None
+    signing: Signing | None = None
+
+
+class Manifest(_Body):
+    """A complete, resolved manifest (after ``extends`` and an environment overlay)."""
+
+    schema_: Literal["ixm/v1"] = Field(alias="schema", description="Manifest format version")
+    tenant: str = Field(
+        description="Slug; equals the tenant's folder name", json_schema_extra={"pattern": SLUG_PATTERN}
+    )
+    extends: str | None = Field(default=None, description="Parent manifest, a relative path")
+    environments: dict[str, dict[str, Any]] | None = Field(
+        default=None, description="Overlays chosen with --env, e.g. staging"
+    )
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+OVERLAY_FORBIDDEN = ("schema", "tenant", "extends", "environments")
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema 2020-12 for one brand.yaml file as written (not resolved).
+
+    A file on its own may be partial: a parent has no ``tenant``, a child leaves out what it
+    inherits, and an environment overlays a few keys. So every file is checked against a
+    *partial* form (no required keys below the top), and a file that is complete on its own
+    (has ``tenant`` and no ``extends``) against the full form as well.
+    """
+    full = Manifest.model_json_schema(by_alias=True, mode="validation")
+    defs: dict[str, Any] = full.pop("$defs", {})
+    full_root = {k: v for k, v in full.items() if k not in ("title", "description")}
+    full_root["required"] = sorted(set(full_root.get("required", [])) - {"environments"})
+
+    def partial(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {k: partial(v) for k, v in node.items() if k != "required"}
+            ref = out.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                out["$ref"] = ref.replace("#/$defs/", "#/$defs/Partial")
+            return out
+        if isinstance(node, list):
+            return [partial(v) for v in node]
+        return node
+
+    all_defs = dict(defs)
+    for name, body in defs.items():
+        all_defs["Partial" + name] = partial(copy.deepcopy(body))
+    partial_root = partial(copy.deepcopy(full_root))
+    partial_root["required"] = ["schema"]
+    overlay = partial(copy.deepcopy(full_root))
+    for key in OVERLAY_FORBIDDEN:
+        overlay["properties"].pop(key, None)
+    overlay["title"] = "Environment overlay"
+    partial_root["properties"]["environments"] = {
+        "type": "object",
+        "description": "Overlays chosen with --env, e.g. staging",
+        "additionalProperties": {"$ref": "#/$defs/Overlay"},
+    }
+    full_root["properties"]["environments"] = partial_root["properties"]["environments"]
+    all_defs["Overlay"] = overlay
+    all_defs["Manifest"] = full_root
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://ixm.dev/schema/brand-v1.json",
+        "title": "ixm brand manifest (brand.yaml), v1",
+        "description": "One tenant's brand: names, ids, colours, assets, endpoints, store texts.",
+        **partial_root,
+        "if": {"required": ["tenant"], "not": {"required": ["extends"]}},
+        "then": {"$ref": "#/$defs/Manifest"},
+        "$defs": dict(sorted(all_defs.items())),
+    }

@@ -1,0 +1,300 @@
+"""Where tenants are found, their ``extends`` chains, environment overlays, and provenance.
+
+Maps deep-merge; scalars and lists replace (DESIGN.md, data flow 1). Each value keeps the
+file:line:col it came from through every merge, so a diagnostic about an inherited colour
+points into the parent's file, and one about a staging id into the overlay.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ixm_cli.errors import IxmError, Location, error
+from ixm_cli.manifest.loader import Document, Key, load
+from ixm_cli.manifest.model import OVERLAY_FORBIDDEN, SLUG_PATTERN
+
+MANIFEST = "brand.yaml"
+MAX_EXTENDS_DEPTH = 8
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The tenants root; every path ixm reads is below it."""
+
+    tenants: Path
+
+    @classmethod
+    def at(cls, tenants: Path) -> Workspace:
+        return cls(tenants.resolve())
+
+    def manifest(self, slug: str) -> Path:
+        return self.tenants / slug / MANIFEST
+
+    def discover(self) -> list[str]:
+        """Buildable tenants: folders holding a brand.yaml, minus parents (``_name``)."""
+        if not self.tenants.is_dir():
+            raise IxmError.single(
+                "tenants",
+                f"no tenants folder at {self.tenants}",
+                None,
+                "run ixm where ./tenants/ exists, or pass --tenants DIR",
+            )
+        return sorted(
+            p.name
+            for p in self.tenants.iterdir()
+            if p.is_dir() and not p.name.startswith(("_", ".")) and (p / MANIFEST).is_file()
+        )
+
+
+@dataclass
+class Merged:
+    """Merged manifest data with the location of every value and key."""
+
+    data: dict[str, Any]
+    values: dict[Key, Location] = field(default_factory=dict)
+    keys: dict[Key, Location] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)  # the chain, tenant first
+
+    def locate(self, path: Key) -> Location | None:
+        """The best place to point at for ``path``: its value, else its key, else a parent's."""
+        for n in range(len(path), -1, -1):
+            sub = path[:n]
+            value = _get(self.data, sub)
+            if sub in self.keys and (value is None or isinstance(value, dict)):
+                return self.keys[sub]  # a null or a block map is best shown at its key
+            if sub in self.values:
+                return self.values[sub]
+            if sub in self.keys:
+                return self.keys[sub]
+        return Location(self.files[0]) if self.files else None
+
+    def origin(self, path: Key) -> Path | None:
+        """The manifest file that declared ``path`` (for relative paths in its value)."""
+        loc = self.values.get(path) or self.keys.get(path)
+        return loc.file if loc else None
+
+
+_MISSING = object()
+
+
+def _get(data: Any, path: Key) -> Any:
+    for part in path:
+        if isinstance(data, dict) and isinstance(part, str) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return _MISSING
+    return data
+
+
+def get(merged: Merged, path: Key) -> Any:
+    """The value at ``path``, or None when absent."""
+    value = _get(merged.data, path)
+    return None if value is _MISSING else value
+
+
+def _subtable(table: dict[Key, Location], path: Key) -> dict[Key, Location]:
+    n = len(path)
+    return {k[n:]: v for k, v in table.items() if k[:n] == path and len(k) > n}
+
+
+def _drop(table: dict[Key, Location], path: Key) -> None:
+    n = len(path)
+    for k in [k for k in table if k[:n] == path]:
+        del table[k]
+
+
+def merge_into(
+    base: Merged, data: dict[str, Any], values: dict[Key, Location], keys: dict[Key, Location],
+    at: Key = (),
+) -> None:
+    """Overlay ``data`` (positions relative to ``at``) onto ``base`` in place."""
+    target = _get(base.data, at)
+    assert isinstance(target, dict)
+    for key, value in data.items():
+        path = (*at, key)
+        current = target.get(key, _MISSING)
+        sub = (key,)
+        if isinstance(current, dict) and isinstance(value, dict):
+            merge_into(
+                base, value, _subtable(values, sub), _subtable(keys, sub), path
+            )
+            if sub in keys:
+                base.keys[path] = keys[sub]
+            continue
+        target[key] = _deepcopy(value)
+        _drop(base.values, path)
+        _drop(base.keys, path)
+        for k, loc in values.items():
+            if k[:1] == sub:
+                base.values[(*at, *k)] = loc
+        for k, loc in keys.items():
+            if k[:1] == sub:
+                base.keys[(*at, *k)] = loc
+
+
+def _deepcopy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _deepcopy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deepcopy(v) for v in value]
+    return value
+
+
+def load_chain(ws: Workspace, slug: str) -> list[Document]:
+    """The tenant's manifest and its ancestors, tenant first."""
+    path = ws.manifest(slug)
+    if not path.is_file():
+        known = ", ".join(ws.discover()) or "none"
+        raise IxmError.single(
+            "tenant",
+            f"no tenant {slug!r}: {path} does not exist",
+            None,
+            f"tenants found: {known}",
+        )
+    chain: list[Document] = []
+    seen: dict[Path, Location | None] = {}
+    via: Location | None = None
+    while True:
+        real = path.resolve()
+        if not real.is_relative_to(ws.tenants):
+            raise IxmError.single(
+                "extends",
+                f"{path} resolves outside the tenants folder",
+                via,
+                "parents must live under the tenants folder",
+            )
+        if real in seen:
+            cycle = " -> ".join(str(d.file) for d in chain) + f" -> {path}"
+            raise IxmError.single(
+                "extends", f"extends cycle: {cycle}", via, "remove one of the extends"
+            )
+        seen[real] = via
+        doc = load(path)
+        chain.append(doc)
+        parent = doc.data.get("extends")
+        if parent is None:
+            return chain
+        via = doc.values.get(("extends",))
+        if not isinstance(parent, str) or not parent.strip():
+            raise IxmError.single(
+                "extends",
+                "extends must be a relative path to a brand.yaml",
+                via,
+                "e.g. extends: ../_greentown/brand.yaml",
+            )
+        if Path(parent).is_absolute():
+            raise IxmError.single(
+                "extends",
+                f"{parent!r} is an absolute path",
+                via,
+                "write it relative to this manifest, e.g. ../_greentown/brand.yaml",
+            )
+        if len(chain) > MAX_EXTENDS_DEPTH:
+            raise IxmError.single(
+                "extends",
+                f"extends chain is deeper than {MAX_EXTENDS_DEPTH}",
+                via,
+                "flatten the chain: a partner and its customers need two or three levels",
+            )
+        path = (doc.file.parent / parent).absolute()
+        if path.is_dir():
+            path = path / MANIFEST
+        if not path.resolve().is_relative_to(ws.tenants):
+            raise IxmError.single(
+                "extends",
+                f"{parent!r} points outside the tenants folder",
+                via,
+                "a parent manifest must live under the tenants folder",
+            )
+        if not path.is_file():
+            raise IxmError.single(
+                "extends",
+                f"parent manifest {parent!r} does not exist",
+                via,
+                "check the path; it is relative to this manifest's folder",
+            )
+
+
+def merge_chain(chain: list[Document]) -> tuple[Merged, list[Any]]:
+    """Merge parent-first; returns the merge and diagnostics about the chain itself."""
+    problems = []
+    merged = Merged(data={}, files=[d.file for d in chain])
+    for depth, doc in enumerate(reversed(chain)):
+        is_tenant = depth == len(chain) - 1
+        data = dict(doc.data)
+        values, keys = dict(doc.values), dict(doc.keys)
+        if not is_tenant:
+            data.pop("extends", None)
+            if doc.file.parent.name.startswith("_") and "tenant" in data:
+                problems.append(
+                    error(
+                        "tenant",
+                        "a parent manifest (folder starting with '_') has no tenant key",
+                        doc.keys.get(("tenant",)),
+                        "remove the tenant line; parents are never built on their own",
+                    )
+                )
+        merge_into(merged, data, values, keys)
+    return merged, problems
+
+
+def environments(merged: Merged) -> list[str]:
+    envs = get(merged, ("environments",))
+    return sorted(k for k in envs if isinstance(k, str)) if isinstance(envs, dict) else []
+
+
+def apply_environment(merged: Merged, env: str | None) -> tuple[Merged, list[Any]]:
+    """A copy of ``merged`` with ``environments.<env>`` laid over it (and no environments)."""
+    out = Merged(
+        data=_deepcopy(merged.data), values=dict(merged.values), keys=dict(merged.keys),
+        files=list(merged.files),
+    )
+    envs = out.data.pop("environments", None)
+    _drop(out.values, ("environments",))
+    _drop(out.keys, ("environments",))
+    problems = []
+    if env is None:
+        return out, problems
+    if not isinstance(envs, dict) or env not in envs:
+        known = ", ".join(environments(merged)) or "none"
+        raise IxmError.single(
+            "environments",
+            f"no environment {env!r}",
+            merged.locate(("environments",)),
+            f"environments defined: {known}",
+        )
+    overlay = envs[env]
+    base = ("environments", env)
+    if overlay is None:
+        return out, problems
+    if not isinstance(overlay, dict):
+        raise IxmError.single(
+            f"environments.{env}",
+            "an environment must be a mapping of keys to override",
+            merged.locate(base),
+            "e.g. staging: {endpoints: {api: https://api-staging.example}}",
+        )
+    overlay = dict(overlay)
+    for key in OVERLAY_FORBIDDEN:
+        if key in overlay:
+            problems.append(
+                error(
+                    f"environments.{env}.{key}",
+                    f"{key!r} cannot be changed by an environment",
+                    merged.keys.get((*base, key)),
+                    f"move {key!r} out of environments.{env}",
+                )
+            )
+            del overlay[key]
+    merge_into(out, overlay, _subtable(merged.values, base), _subtable(merged.keys, base))
+    return out, problems
+
+
+def check_slug(slug: str) -> str | None:
+    return None if _SLUG.match(slug) else slug

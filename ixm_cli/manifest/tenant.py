@@ -1,0 +1,198 @@
+"""Load, check and resolve one tenant into a Brand (or the diagnostics that prevent it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from ixm_cli import colors, locales
+from ixm_cli.errors import Diagnostic, IxmError, has_errors
+from ixm_cli.manifest import brand as b
+from ixm_cli.manifest.model import FEATURES
+from ixm_cli.manifest.resolve import (
+    Merged,
+    Workspace,
+    apply_environment,
+    environments,
+    get,
+    load_chain,
+    merge_chain,
+)
+from ixm_cli.manifest.rules import ASSET_ROLES, Checker, check, dedupe, field_name, palettes, resolve_asset
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome for one tenant and environment."""
+
+    slug: str
+    env: str | None
+    diagnostics: Sequence[Diagnostic]
+    brand: b.Brand | None  # None when there are errors
+    merged: Merged | None
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def load_merged(ws: Workspace, slug: str) -> tuple[Merged, list[Diagnostic]]:
+    chain = load_chain(ws, slug)
+    return merge_chain(chain)
+
+
+def check_tenant(ws: Workspace, slug: str, env: str | None, *, images: bool = True) -> Checked:
+    """Every check for ``slug`` under ``env`` (None = prod); never raises for bad input."""
+    try:
+        base, problems = load_merged(ws, slug)
+        merged, env_problems = apply_environment(base, env)
+    except IxmError as exc:
+        return Checked(slug, env, list(exc.diagnostics), None, None)
+    ck = check(merged, slug, env)
+    ck.found.extend(problems + env_problems)
+    assets = {role: resolve_asset(ck, role) for role in ASSET_ROLES}
+    if images and not has_errors(ck.found):
+        _check_images(ck, assets)
+    found = dedupe(ck.found)
+    brand = None if has_errors(found) else _brand(ck, assets)
+    return Checked(slug, env, found, brand, merged)
+
+
+def check_all_environments(ws: Workspace, slug: str) -> list[Checked]:
+    """The manifest alone, then with each of its environment overlays (DESIGN.md)."""
+    prod = check_tenant(ws, slug, None)
+    results = [prod]
+    try:
+        base, _ = load_merged(ws, slug)
+    except IxmError:
+        return results
+    for env in environments(base):
+        results.append(check_tenant(ws, slug, env))
+    return results
+
+
+def _sources(ck: Checker, assets: dict[str, Any]) -> Any:
+    from ixm_cli.assets import AssetSources
+
+    light, dark = palettes(ck)
+    tags = ck.locale_tags()
+    return AssetSources(
+        icon=assets["icon"],
+        icon_foreground=assets.get("icon_foreground"),
+        icon_background=assets.get("icon_background") or light["background"],
+        icon_monochrome=assets.get("icon_monochrome"),
+        splash_logo=assets.get("splash_logo"),
+        background=light["background"],
+        dark_background=dark["background"],
+        supply_locales=tuple(
+            loc.supply for t in tags if (loc := locales.lookup(t)) is not None
+        ),
+    )
+
+
+def _check_images(ck: Checker, assets: dict[str, Any]) -> None:
+    from ixm_cli.assets import check_sources
+
+    if not isinstance(assets.get("icon"), Path):
+        return
+    for problem in check_sources(_sources(ck, assets)):
+        ck.error(("assets", problem.role), problem.message, problem.hint)
+
+
+def asset_sources(brand: b.Brand) -> Any:
+    """The asset pipeline's input for a resolved brand."""
+    from ixm_cli.assets import AssetSources
+
+    a = brand.assets
+    return AssetSources(
+        icon=a.icon,
+        icon_foreground=a.icon_foreground,
+        icon_background=a.icon_background,
+        icon_monochrome=a.icon_monochrome,
+        splash_logo=a.splash_logo,
+        background=brand.light.background,
+        dark_background=brand.dark.background,
+        supply_locales=tuple(loc.supply for loc in brand.locales),
+    )
+
+
+def _text(ck: Checker, path: tuple[str, ...], tags: list[str]) -> b.Text | None:
+    value = get(ck.merged, path)
+    if value is None:
+        return None
+    given = {tags[0]: value} if isinstance(value, str) else dict(value)
+    default = given[tags[0]]
+    return b.Text(MappingProxyType({t: given.get(t, default) for t in tags}), tags[0])
+
+
+def _brand(ck: Checker, assets: dict[str, Any]) -> b.Brand:
+    m = ck.merged
+    tags = ck.locale_tags()
+    light, dark = palettes(ck)
+    for pal in (light, dark):
+        pal.setdefault("secondary", pal["primary"])
+    name = _text(ck, ("app", "name"), tags)
+    assert name is not None
+    features = get(m, ("features",)) or {}
+    storage = get(m, ("storage",)) or {"mode": "cloud"}
+    legal = get(m, ("legal",))
+    signing = get(m, ("signing",)) or {}
+    android_sign = signing.get("android") or {}
+    ios_sign = signing.get("ios") or {}
+    provenance = {field_name(k): v for k, v in sorted(m.values.items(), key=lambda kv: str(kv[0]))}
+    foreground = assets.get("icon_foreground")
+    return b.Brand(
+        tenant=get(m, ("tenant",)),
+        env=ck.env,
+        locales=tuple(loc for t in tags if (loc := locales.lookup(t)) is not None),
+        app=b.AppInfo(
+            name=name,
+            short_name=_text(ck, ("app", "short_name"), tags) or name,
+            description=_text(ck, ("app", "description"), tags),
+            version=get(m, ("app", "version")),
+            build=get(m, ("app", "build")),
+        ),
+        android_id=get(m, ("ids", "android")),
+        ios_id=get(m, ("ids", "ios")),
+        light=b.Palette(**light),
+        dark=b.Palette(**dark),
+        font_family=get(m, ("typography", "font_family")),
+        assets=b.BrandAssets(
+            icon=assets["icon"],
+            icon_foreground=foreground,
+            icon_background=assets.get("icon_background") or colors.normalise(light["background"]),
+            icon_monochrome=assets.get("icon_monochrome"),
+            splash_logo=assets.get("splash_logo"),
+        ),
+        features=MappingProxyType({f: bool(features.get(f)) for f in FEATURES}),
+        api_endpoint=get(m, ("endpoints", "api")),
+        web_endpoint=get(m, ("endpoints", "web")),
+        storage=b.Storage(**storage),
+        legal=b.Legal(**legal),
+        store=b.StoreTexts(
+            **{
+                k: _text(ck, ("store", k), tags)
+                for k in (
+                    "subtitle",
+                    "short_description",
+                    "full_description",
+                    "keywords",
+                    "promotional_text",
+                    "release_notes",
+                )
+            }
+        ),
+        signing=b.Signing(
+            android_keystore=android_sign.get("keystore"),
+            android_key_alias=android_sign.get("key_alias"),
+            android_password=android_sign.get("password"),
+            android_key_password=android_sign.get("key_password"),
+            ios_team_id=ios_sign.get("team_id"),
+            ios_profile=ios_sign.get("profile"),
+        ),
+        manifests=tuple(m.files),
+        provenance=MappingProxyType(provenance),
+    )
