@@ -293,7 +293,7 @@ def parse(text: str, file: Path) -> Document:
                     )
                 start = next(events)
                 root = composer.compose(start, (), 0)
-                if not isinstance(root, dict):
+                if root is not None and not isinstance(root, dict):  # None: "the file is empty"
                     raise _Limit(
                         "the manifest must be a mapping of keys to values",
                         "start with 'schema: ixm/v1' on its own line",

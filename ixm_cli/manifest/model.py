@@ -179,7 +179,8 @@ class Manifest(_Body):
 
     schema_: Literal["ixm/v1"] = Field(alias="schema", description="Manifest format version")
     tenant: str = Field(
-        description="Slug; equals the tenant's folder name", json_schema_extra={"pattern": SLUG_PATTERN}
+        description="Slug; equals the tenant's folder name",
+        json_schema_extra={"pattern": SLUG_PATTERN},
     )
     extends: str | None = Field(default=None, description="Parent manifest, a relative path")
     environments: dict[str, dict[str, Any]] | None = Field(

@@ -7,12 +7,13 @@ points into the parent's file, and one about a staging id into the overlay.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ixm_cli.errors import IxmError, Location, error
+from ixm_cli.errors import IxmError, Location, display_path, error
 from ixm_cli.manifest.loader import Document, Key, load
 from ixm_cli.manifest.model import OVERLAY_FORBIDDEN, SLUG_PATTERN
 
@@ -132,10 +133,10 @@ def merge_into(
         _drop(base.keys, path)
         for k, loc in values.items():
             if k[:1] == sub:
-                base.values[(*at, *k)] = loc
+                base.values[at + k] = loc
         for k, loc in keys.items():
             if k[:1] == sub:
-                base.keys[(*at, *k)] = loc
+                base.keys[at + k] = loc
 
 
 def _deepcopy(value: Any) -> Any:
@@ -170,7 +171,7 @@ def load_chain(ws: Workspace, slug: str) -> list[Document]:
                 "parents must live under the tenants folder",
             )
         if real in seen:
-            cycle = " -> ".join(str(d.file) for d in chain) + f" -> {path}"
+            cycle = " -> ".join(display_path(p) for p in [*(d.file for d in chain), path])
             raise IxmError.single(
                 "extends", f"extends cycle: {cycle}", via, "remove one of the extends"
             )
@@ -202,7 +203,10 @@ def load_chain(ws: Workspace, slug: str) -> list[Document]:
                 via,
                 "flatten the chain: a partner and its customers need two or three levels",
             )
-        path = (doc.file.parent / parent).absolute()
+        # Lexically normalised (tenants/_p/brand.yaml, not tenants/acme/../_p/brand.yaml) so
+        # diagnostics and provenance name the file as people know it; containment below
+        # still resolves symlinks.
+        path = Path(os.path.normpath((doc.file.parent / parent).absolute()))
         if path.is_dir():
             path = path / MANIFEST
         if not path.resolve().is_relative_to(ws.tenants):
@@ -258,7 +262,7 @@ def apply_environment(merged: Merged, env: str | None) -> tuple[Merged, list[Any
     envs = out.data.pop("environments", None)
     _drop(out.values, ("environments",))
     _drop(out.keys, ("environments",))
-    problems = []
+    problems: list[Any] = []
     if env is None:
         return out, problems
     if not isinstance(envs, dict) or env not in envs:
@@ -297,4 +301,4 @@ def apply_environment(merged: Merged, env: str | None) -> tuple[Merged, list[Any
 
 
 def check_slug(slug: str) -> str | None:
-    return None if _SLUG.match(slug) else slug
+    return None if _SLUG.fullmatch(slug) else slug

@@ -161,7 +161,16 @@ _EXPECTED = {
 }
 
 
-def _describe(value: Any) -> str:
+def _describe(value: Any, *, secret: bool = False) -> str:
+    if secret and value is not None:  # signing values may be the secret itself: never echo
+        kind = (
+            "a boolean" if isinstance(value, bool)
+            else "a number" if isinstance(value, (int, float))
+            else "a mapping" if isinstance(value, dict)
+            else "a list" if isinstance(value, list)
+            else "text"
+        )
+        return f"{kind} (not shown: it may be a secret)"
     if value is None:
         return "nothing (an empty value)"
     if isinstance(value, bool):
@@ -196,7 +205,7 @@ def check_structure(ck: Checker) -> None:
     try:
         Manifest.model_validate(ck.merged.data)
     except ValidationError as exc:
-        raw = exc.errors()
+        raw: list[dict[str, Any]] = [dict(e) for e in exc.errors()]
     else:
         return
     # Union branches add loc parts that are not keys ('str', 'dict[str,str]'): walk the data
@@ -248,14 +257,19 @@ def _report_structure(ck: Checker, path: Key, errs: list[dict[str, Any]]) -> Non
         if path == ("schema",):
             ck.error(path, f"unsupported schema {value!r}", f"this ixm reads schema: {SCHEMA_ID}")
         else:
-            ck.error(path, f"{_describe(value)} is not allowed here", f"use {expected}")
+            secret = path[:1] == ("signing",)
+            ck.error(
+                path, f"{_describe(value, secret=secret)} is not allowed here", f"use {expected}"
+            )
     elif kinds & set(_EXPECTED):
         expected = {_EXPECTED[k] for k in kinds if k in _EXPECTED}
         if ("text" in expected) and ("a mapping" in expected):
             want = "text, or a mapping of locale to text"
         else:
             want = " or ".join(sorted(expected))
-        ck.error(path, f"expected {want}, found {_describe(value)}", _type_hint(path, expected, value))
+        secret = path[:1] == ("signing",)
+        type_hint = None if secret else _type_hint(path, expected, value)
+        ck.error(path, f"expected {want}, found {_describe(value, secret=secret)}", type_hint)
     else:
         err = errs[0]
         msg = str(err["msg"])
@@ -284,7 +298,7 @@ def check_identity(ck: Checker) -> None:
                 f"add tenant: {ck.slug}",
             )
         )
-    elif not re.match(SLUG_PATTERN, tenant):
+    elif not re.fullmatch(SLUG_PATTERN, tenant):
         ck.error(
             ("tenant",),
             f"{tenant!r} is not a valid tenant slug",
@@ -315,16 +329,20 @@ def check_locales(ck: Checker) -> None:
             ck.error(path, f"locale {tag!r} is listed twice", "remove the second one")
             continue
         seen[tag] = i
+        clashes: dict[str, list[str]] = {}  # one error per pair, naming every shared code
         for target in ("ios", "supply", "deliver"):
             code = getattr(loc, target)
             other = codes.get((target, code))
             if other:
-                ck.error(
-                    path,
-                    f"locales {other!r} and {tag!r} both map to {target} locale {code!r}",
-                    "keep only one of them",
-                )
+                clashes.setdefault(other, []).append(f"{target} {code!r}")
             codes[(target, code)] = tag
+        for other, shared in clashes.items():
+            ck.error(
+                path,
+                f"locales {other!r} and {tag!r} both map to the same store locale "
+                f"({', '.join(shared)})",
+                "keep only one of them",
+            )
 
 
 def check_texts(ck: Checker) -> None:
@@ -332,11 +350,14 @@ def check_texts(ck: Checker) -> None:
     if not tags:
         return
     default = tags[0]
+    # A text keyed 'zh-Hans' under `locales: [zh-hans]` is the locales entry's mistake, and
+    # check_locales already reports it (with the right spelling): say it once.
+    misspelt = {t.lower() for t in tags if locales.lookup(t) is None}
     for base in LOCAL_TEXTS:
         value = ck.value(base)
         if isinstance(value, dict):
             for key in value:
-                if key not in tags:
+                if key not in tags and str(key).lower() not in misspelt:
                     close = suggest(str(key), tags)
                     ck.error(
                         (*base, key),
@@ -361,7 +382,7 @@ def check_texts(ck: Checker) -> None:
 
 
 def _length_checks(ck: Checker) -> None:
-    for path, locale, text in ck.texts(("app", "name")):
+    for path, _locale, text in ck.texts(("app", "name")):
         n = len(text)
         if n > NAME_MAX:
             ck.error(
@@ -372,7 +393,7 @@ def _length_checks(ck: Checker) -> None:
         elif len(text.strip()) < NAME_MIN:
             ck.error(path, f"app name must be at least {NAME_MIN} characters (App Store)")
     short = ck.texts(("app", "short_name")) or ck.texts(("app", "name"))
-    for path, locale, text in short:
+    for path, _locale, text in short:
         if len(text) > SHORT_NAME_MAX:
             ck.warn(
                 path,
@@ -404,8 +425,11 @@ def _length_checks(ck: Checker) -> None:
 def check_ids(ck: Checker) -> None:
     android = ck.value(("ids", "android"))
     if isinstance(android, str):
-        if not re.match(ANDROID_ID_PATTERN, android):
-            hint = "segments of letters, digits and '_', each starting with a letter, e.g. com.acme.ding"
+        if not re.fullmatch(ANDROID_ID_PATTERN, android):
+            hint = (
+                "segments of letters, digits and '_', each starting with a letter, "
+                "e.g. com.acme.ding"
+            )
             if "-" in android:
                 hint = f"Android ids cannot contain '-': try {android.replace('-', '_')!r}"
             ck.error(("ids", "android"), f"{android!r} is not a valid Android applicationId", hint)
@@ -420,7 +444,7 @@ def check_ids(ck: Checker) -> None:
                         f"rename the segment, e.g. {seg}app",
                     )
     ios = ck.value(("ids", "ios"))
-    if isinstance(ios, str) and not re.match(IOS_ID_PATTERN, ios):
+    if isinstance(ios, str) and not re.fullmatch(IOS_ID_PATTERN, ios):
         hint = "segments of letters, digits and '-', e.g. com.acme.ding"
         if "_" in ios:
             hint = f"iOS bundle ids cannot contain '_': try {ios.replace('_', '-')!r}"
@@ -429,7 +453,7 @@ def check_ids(ck: Checker) -> None:
 
 def check_versions(ck: Checker) -> None:
     version = ck.value(("app", "version"))
-    if isinstance(version, str) and not re.match(VERSION_PATTERN, version):
+    if isinstance(version, str) and not re.fullmatch(VERSION_PATTERN, version):
         ck.error(
             ("app", "version"),
             f"version {version!r} must be one to three numbers separated by dots",
@@ -463,15 +487,17 @@ def palettes(ck: Checker) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def check_colors(ck: Checker) -> None:
-    for path in [("colors", k) for k in COLOR_KEYS] + [("colors", "dark", k) for k in COLOR_KEYS]:
-        v = ck.value(path)
+    for at in [("colors", k) for k in COLOR_KEYS] + [("colors", "dark", k) for k in COLOR_KEYS]:
+        v = ck.value(at)
         if isinstance(v, str) and not colors.is_color(v):
-            ck.error(path, f"{v!r} is not a colour", 'write "#RRGGBB" or "#RGB", e.g. "#0A7D5A"')
+            ck.error(at, f"{v!r} is not a colour", 'write "#RRGGBB" or "#RGB", e.g. "#0A7D5A"')
     light, dark = palettes(ck)
     for mode, pal, prefix in (("light", light, ()), ("dark", dark, ("dark",))):
         for fg, bg in (("on_primary", "primary"), ("on_background", "background")):
             if fg not in pal or bg not in pal:
                 continue
+            if mode == "dark" and (pal[fg], pal[bg]) == (light.get(fg), light.get(bg)):
+                continue  # the same pair as in light mode: judged (and reported) once
             ratio = colors.contrast(pal[fg], pal[bg])
             if ratio >= 4.5:
                 continue
@@ -480,7 +506,8 @@ def check_colors(ck: Checker) -> None:
                 path = ("colors", *prefix, bg)
             if get(ck.merged, path) is None:
                 path = ("colors", fg)
-            best = max(("#000000", "#FFFFFF"), key=lambda c, b=pal[bg]: colors.contrast(c, b))
+            background = pal[bg]
+            best = max(("#000000", "#FFFFFF"), key=lambda c: colors.contrast(c, background))
             text = (
                 f"{mode} mode: {fg} {pal[fg]} on {bg} {pal[bg]} has contrast "
                 f"{colors.floor2(ratio)}:1"
@@ -514,7 +541,9 @@ def resolve_asset(ck: Checker, role: str) -> Path | str | None:
     folder = origin.parent.resolve()
     rel = Path(value)
     if rel.is_absolute() or value.startswith("~"):
-        ck.error(path, f"{value!r} is an absolute path", "write it relative to the manifest's folder")
+        ck.error(
+            path, f"{value!r} is an absolute path", "write it relative to the manifest's folder"
+        )
         return None
     target = (origin.parent / rel).absolute()
     try:
@@ -580,8 +609,12 @@ def check_endpoints(ck: Checker) -> None:
     for key in ("privacy_url", "terms_url"):
         check_url(ck, ("legal", key), endpoint=False)
     email = ck.value(("legal", "support_email"))
-    if isinstance(email, str) and not _EMAIL.match(email):
-        ck.error(("legal", "support_email"), f"{email!r} is not an e-mail address", "e.g. support@acme.example")
+    if isinstance(email, str) and not _EMAIL.fullmatch(email):
+        ck.error(
+            ("legal", "support_email"),
+            f"{email!r} is not an e-mail address",
+            "e.g. support@acme.example",
+        )
 
 
 def check_storage(ck: Checker) -> None:
@@ -595,7 +628,7 @@ def check_storage(ck: Checker) -> None:
                     "the exclusive edition keeps data in the customer's own store: name it",
                 )
         bucket = ck.value(("storage", "bucket"))
-        if isinstance(bucket, str) and not _BUCKET.match(bucket):
+        if isinstance(bucket, str) and not _BUCKET.fullmatch(bucket):
             ck.error(
                 ("storage", "bucket"),
                 f"{bucket!r} is not a valid bucket name",
@@ -617,7 +650,7 @@ def check_signing(ck: Checker) -> None:
         _check_ref(ck, ("signing", "android", key))
     _check_ref(ck, ("signing", "ios", "profile"))
     team = ck.value(("signing", "ios", "team_id"))
-    if isinstance(team, str) and not re.match(r"^[A-Z0-9]{10}$", team):
+    if isinstance(team, str) and not re.fullmatch(r"^[A-Z0-9]{10}$", team):
         ck.error(
             ("signing", "ios", "team_id"),
             "an Apple team id is 10 uppercase letters and digits",
@@ -627,7 +660,7 @@ def check_signing(ck: Checker) -> None:
 
 def _check_ref(ck: Checker, path: Key) -> None:
     value = ck.value(path)
-    if not isinstance(value, str) or re.match(ENV_REF_PATTERN, value):
+    if not isinstance(value, str) or re.fullmatch(ENV_REF_PATTERN, value):
         return
     # Never echo the value: it may be the secret itself.
     name = f"{ck.slug.upper().replace('-', '_')}_{str(path[-1]).upper()}"

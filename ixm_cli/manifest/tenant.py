@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ixm_cli import colors, locales
+from ixm_cli.assets import AssetSources, check_sources
 from ixm_cli.errors import Diagnostic, IxmError, has_errors
 from ixm_cli.manifest import brand as b
 from ixm_cli.manifest.model import FEATURES
@@ -21,7 +22,15 @@ from ixm_cli.manifest.resolve import (
     load_chain,
     merge_chain,
 )
-from ixm_cli.manifest.rules import ASSET_ROLES, Checker, check, dedupe, field_name, palettes, resolve_asset
+from ixm_cli.manifest.rules import (
+    ASSET_ROLES,
+    Checker,
+    check,
+    dedupe,
+    field_name,
+    palettes,
+    resolve_asset,
+)
 
 
 @dataclass(frozen=True)
@@ -74,9 +83,7 @@ def check_all_environments(ws: Workspace, slug: str) -> list[Checked]:
     return results
 
 
-def _sources(ck: Checker, assets: dict[str, Any]) -> Any:
-    from ixm_cli.assets import AssetSources
-
+def _sources(ck: Checker, assets: dict[str, Any]) -> AssetSources:
     light, dark = palettes(ck)
     tags = ck.locale_tags()
     return AssetSources(
@@ -94,18 +101,14 @@ def _sources(ck: Checker, assets: dict[str, Any]) -> Any:
 
 
 def _check_images(ck: Checker, assets: dict[str, Any]) -> None:
-    from ixm_cli.assets import check_sources
-
     if not isinstance(assets.get("icon"), Path):
         return
     for problem in check_sources(_sources(ck, assets)):
         ck.error(("assets", problem.role), problem.message, problem.hint)
 
 
-def asset_sources(brand: b.Brand) -> Any:
+def asset_sources(brand: b.Brand) -> AssetSources:
     """The asset pipeline's input for a resolved brand."""
-    from ixm_cli.assets import AssetSources
-
     a = brand.assets
     return AssetSources(
         icon=a.icon,

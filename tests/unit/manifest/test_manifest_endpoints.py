@@ -1,0 +1,208 @@
+"""Endpoints, storage, legal and signing: https only, no credentials, no inline secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ixm_test_helpers import (
+    DELETE,
+    Marked,
+    at,
+    diagnose,
+    line_of,
+    make_tenant,
+    marker_line,
+    only,
+    rendered,
+    warnings,
+)
+
+from ixm_cli import api
+from ixm_cli.errors import Severity
+
+SECRET = "hunter2-Zq9"
+
+
+def marked(path: Path) -> int:
+    return marker_line(path.read_text("utf-8"))
+
+
+def test_http_endpoint_is_an_error(root: Path) -> None:
+    manifest = make_tenant(root, "acme", {"endpoints": {"api": Marked("http://api.acme.example")}})
+    d = only(diagnose(root, "acme"), "endpoints.api")
+    assert d.message == "endpoints must use https"
+    assert d.hint == "http is only for localhost, in a test env"
+    assert at(d) == (manifest, marked(manifest), len("  api: ") + 1)
+
+
+def test_http_non_localhost_is_an_error_in_an_environment_too(root: Path) -> None:
+    make_tenant(root, "acme", {"environments": {"dev": {"endpoints": {
+        "web": "http://ding.acme.example"}}}})
+    d = only(diagnose(root, "acme", "dev"), "endpoints.web")
+    assert d.message == "endpoints must use https"
+
+
+@pytest.mark.parametrize("host", ["localhost:8080", "127.0.0.1", "[::1]:3000"])
+def test_http_localhost_is_an_error_in_prod(root: Path, host: str) -> None:
+    make_tenant(root, "acme", {"endpoints": {"api": f"http://{host}/api"}})
+    d = only(diagnose(root, "acme"), "endpoints.api")
+    assert d.message == "http://localhost is not allowed in prod"
+
+
+@pytest.mark.parametrize(
+    "url", [f"https://admin:{SECRET}@api.acme.example", f"https://{SECRET}@api.acme.example"]
+)
+def test_credentials_in_a_url_are_refused_without_echoing_them(root: Path, url: str) -> None:
+    manifest = make_tenant(root, "acme", {"storage": {"endpoint": Marked(url)}})
+    diags = diagnose(root, "acme")
+    d = only(diags, "storage.endpoint")
+    assert d.message == "the URL contains credentials (user:password@)"
+    assert at(d) == (manifest, marked(manifest), len("  endpoint: ") + 1)
+    assert SECRET not in rendered(diags)
+
+
+@pytest.mark.parametrize("url", ["not a url", "ftp://files.acme.example", "https://", "api.acme"])
+def test_not_a_url(root: Path, url: str) -> None:
+    manifest = make_tenant(root, "acme", {"endpoints": {"web": Marked(url)}})
+    d = only(diagnose(root, "acme"), "endpoints.web")
+    assert d.message == f"{url!r} is not an http(s) URL"
+    assert at(d) == (manifest, marked(manifest), len("  web: ") + 1)
+
+
+def test_an_unparseable_url(root: Path) -> None:
+    manifest = make_tenant(root, "acme", {"endpoints": {"api": Marked("https://[::1")}})
+    d = only(diagnose(root, "acme"), "endpoints.api")
+    assert d.message == "not a valid URL"
+    assert at(d)[:2] == (manifest, marked(manifest))
+
+
+@pytest.mark.parametrize("key", ["endpoint", "bucket"])
+def test_private_storage_needs_endpoint_and_bucket(root: Path, key: str) -> None:
+    manifest = make_tenant(root, "acme", {"storage": {key: DELETE}})
+    d = only(diagnose(root, "acme"), f"storage.{key}")
+    assert d.message == f"storage mode 'private' needs {key}"
+    assert at(d) == (manifest, line_of(manifest, "storage:"), 1)
+
+
+@pytest.mark.parametrize("key", ["endpoint", "bucket", "region"])
+def test_cloud_storage_takes_no_bucket(root: Path, key: str) -> None:
+    others = {k: DELETE for k in ("endpoint", "bucket", "region") if k != key}
+    manifest = make_tenant(root, "acme", {"storage": {"mode": "cloud", **others}})
+    d = only(diagnose(root, "acme"), f"storage.{key}")
+    assert d.message == f"{key} is only used with storage mode 'private'"
+    assert d.hint == f"remove {key}, or set mode: private"
+    assert at(d) == (manifest, line_of(manifest, f"  {key}:"), 3)
+
+
+def test_cloud_storage_alone_is_fine(root: Path) -> None:
+    make_tenant(root, "acme", {"storage": {"mode": "cloud", "endpoint": DELETE, "bucket": DELETE,
+                                           "region": DELETE}})
+    assert diagnose(root, "acme") == []
+
+
+@pytest.mark.parametrize("bucket", ["Acme-Data", "ab", "acme_data", "-acme", "a" * 64])
+def test_bad_bucket_name(root: Path, bucket: str) -> None:
+    manifest = make_tenant(root, "acme", {"storage": {"bucket": Marked(bucket)}})
+    d = only(diagnose(root, "acme"), "storage.bucket")
+    assert d.message == f"{bucket!r} is not a valid bucket name"
+    assert at(d) == (manifest, marked(manifest), len("  bucket: ") + 1)
+
+
+@pytest.mark.parametrize("email", ["support", "support@", "@acme.example", "a b@acme.example",
+                                   "support@acme"])
+def test_bad_email(root: Path, email: str) -> None:
+    manifest = make_tenant(root, "acme", {"legal": {"support_email": Marked(email)}})
+    d = only(diagnose(root, "acme"), "legal.support_email")
+    assert d.message == f"{email!r} is not an e-mail address"
+    assert at(d) == (manifest, marked(manifest), len("  support_email: ") + 1)
+
+
+@pytest.mark.parametrize("key", ["privacy_url", "terms_url"])
+def test_http_legal_url(root: Path, key: str) -> None:
+    manifest = make_tenant(root, "acme", {"legal": {key: Marked("http://acme.example/legal")}})
+    d = only(diagnose(root, "acme"), f"legal.{key}")
+    assert d.message == "must use https"
+    assert d.hint == "write https://acme.example/legal"
+    assert at(d) == (manifest, marked(manifest), len(f"  {key}: ") + 1)
+
+
+def test_legal_url_on_localhost_is_still_an_error(root: Path) -> None:
+    make_tenant(root, "acme", {"environments": {"dev": {"legal": {
+        "privacy_url": "http://localhost/privacy"}}}})
+    d = only(diagnose(root, "acme", "dev"), "legal.privacy_url")
+    assert d.message == "must use https"
+
+
+# -- signing -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["password", "keystore", "key_password"])
+def test_inline_signing_secret_is_refused_without_echoing_it(root: Path, key: str) -> None:
+    manifest = make_tenant(root, "acme", {"signing": {"android": {key: Marked(SECRET)}}})
+    diags = diagnose(root, "acme")
+    d = only(diags, f"signing.android.{key}")
+    assert d.message == "holds an inline value; signing secrets must be references, never stored"
+    assert d.hint == f"put the secret in an environment variable and write env:ACME_{key.upper()}"
+    assert at(d) == (manifest, marked(manifest), len(f"    {key}: ") + 1)
+    assert SECRET not in rendered(diags)
+
+
+def test_inline_secret_of_the_wrong_type_is_not_echoed_either(root: Path) -> None:
+    manifest = make_tenant(root, "acme", {"signing": {"android": {"password": Marked(73519624)}}})
+    diags = diagnose(root, "acme")
+    d = only(diags, "signing.android.password")
+    assert d.message == "expected text, found a number (not shown: it may be a secret)"
+    assert at(d)[:2] == (manifest, marked(manifest))
+    assert "73519624" not in rendered(diags)
+
+
+def test_inline_profile_is_refused(root: Path) -> None:
+    make_tenant(root, "acme", {"signing": {"ios": {"profile": Marked(SECRET)}}})
+    diags = diagnose(root, "acme")
+    only(diags, "signing.ios.profile")
+    assert SECRET not in rendered(diags)
+
+
+@pytest.mark.parametrize("ref", ["env:acme_pw", "env:Acme", "env:1ACME", "env:"])
+def test_env_reference_must_be_upper_snake_case(root: Path, ref: str) -> None:
+    manifest = make_tenant(root, "acme", {"signing": {"android": {"password": Marked(ref)}}})
+    d = only(diagnose(root, "acme"), "signing.android.password")
+    assert d.message == "an env: reference names an environment variable in UPPER_SNAKE_CASE"
+    assert at(d)[:2] == (manifest, marked(manifest))
+
+
+@pytest.mark.parametrize("team", ["abcde12345", "ABCDE1234", "ABCDE123456", "ABCDE-1234"])
+def test_bad_team_id(root: Path, team: str) -> None:
+    manifest = make_tenant(root, "acme", {"signing": {"ios": {"team_id": Marked(team)}}})
+    d = only(diagnose(root, "acme"), "signing.ios.team_id")
+    assert d.message == "an Apple team id is 10 uppercase letters and digits"
+    assert at(d) == (manifest, marked(manifest), len("    team_id: ") + 1)
+
+
+def test_a_shared_team_id_is_a_warning_on_each_tenant(root: Path) -> None:
+    first = make_tenant(root, "acme", {"signing": {"ios": {"team_id": Marked("SHARED1234")}}})
+    second = make_tenant(root, "beta", {"signing": {"ios": {"team_id": Marked("SHARED1234")}}})
+    make_tenant(root, "gamma")
+    report = api.validate(tenants_dir=root)
+    diags = report.diagnostics()
+    assert all(d.severity is Severity.WARNING for d in diags)
+    assert len(warnings(diags)) == 2
+    for manifest in (first, second):
+        d = only([x for x in diags if x.location and x.location.file == manifest],
+                 "signing.ios.team_id", severity=Severity.WARNING)
+        assert d.message == "team id SHARED1234 is shared by acme, beta"
+        assert d.hint and "4.2.6" in d.hint
+        assert at(d) == (manifest, marked(manifest), len("    team_id: ") + 1)
+    assert not report.failed()
+    assert report.failed(strict=True)
+
+
+def test_a_team_id_inherited_from_one_parent_is_shared(root: Path) -> None:
+    """Two customers of one partner inheriting its team id are warned (guideline 4.2.6)."""
+    make_tenant(root, "acme", {"signing": {"ios": DELETE}}, parent="_partner",
+                parent_overrides={"signing": {"ios": {"team_id": "PARTNER123"}}})
+    make_tenant(root, "beta", {"signing": {"ios": DELETE}}, parent="_partner",
+                parent_overrides={"signing": {"ios": {"team_id": "PARTNER123"}}})
+    diags = api.validate(tenants_dir=root).diagnostics()
+    assert [d.message for d in diags] == ["team id PARTNER123 is shared by acme, beta"]
