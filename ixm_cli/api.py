@@ -96,6 +96,15 @@ def shared_team_ids(results: Sequence[Checked]) -> list[Diagnostic]:
     return found
 
 
+def _build_in_worker(
+    tenants: Path, slug: str, env: str | None, out_root: Path, platforms: frozenset[str]
+) -> Built:
+    result = check_tenant(Workspace(tenants), slug, env)
+    if result.brand is None:
+        raise IxmError(list(result.diagnostics))
+    return build_tenant(result.brand, out_root=out_root, platforms=platforms, workers=1)
+
+
 def show(*, tenants_dir: Path, tenant: str, env: str | None = None, resolved: bool = False) -> str:
     """The tenant's manifest after extends (and env), each value with where it came from."""
     ws = Workspace.at(tenants_dir)
@@ -145,9 +154,11 @@ def build(
     built: list[Built] = []
     if jobs > 1 and len(brands) > 1:
         # cookiecutter changes the working directory while rendering: processes, not threads.
+        # Workers get the slug, not the Brand, and resolve it again: cheap, and it keeps the
+        # Brand free to hold read-only mappings that do not pickle.
         with ProcessPoolExecutor(max_workers=min(jobs, len(brands))) as pool:
             futures = [
-                pool.submit(build_tenant, b, out_root=out_root, platforms=chosen, workers=1)
+                pool.submit(_build_in_worker, ws.tenants, b.tenant, env, out_root, chosen)
                 for b in brands
             ]
             for b, fut in zip(brands, futures, strict=True):
@@ -160,6 +171,8 @@ def build(
             if progress:
                 progress(f"building {b.output_name} ({', '.join(sorted(chosen))})")
             built.append(
-                build_tenant(b, out_root=out_root, platforms=chosen, workers=jobs, progress=progress)
+                build_tenant(
+                    b, out_root=out_root, platforms=chosen, workers=jobs, progress=progress
+                )
             )
     return BuildReport(built, [d for d in problems if d.severity is Severity.WARNING])

@@ -23,7 +23,7 @@ from ixm_cli.errors import IxmError, display_path
 from ixm_cli.manifest.brand import Brand
 from ixm_cli.manifest.tenant import asset_sources
 from ixm_cli.render import render_template
-from ixm_cli.targets import PLATFORMS, default_registry
+from ixm_cli.targets import PLATFORMS, default_registry, template_view
 from ixm_cli.view import brand_view
 
 BUILD_INFO = "build-info.json"
@@ -101,24 +101,24 @@ def build_tenant(
     say = progress or (lambda _msg: None)
     root = templates_root()
     registry = default_registry()
-    view = brand_view(brand)
     tenant_dir = brand.manifests[0].parent
     stage = bundle.stage_dir(out_root, brand.output_name)
     try:
         inputs: list[Path] = list(brand.manifests) + brand.assets.files()
         targets = registry.selected(platforms)
+        view = template_view(brand_view(brand), brand, targets)
         for target in targets:
-            for src, into in target.base:
-                _copy_tree(root / src, _within(stage, into), what="templates")
+            for base, into in target.base:
+                _copy_tree(root / base, _within(stage, into), what="templates")
             for r in target.renders(brand, platforms):
                 render_template(root / r.template, _within(stage, r.into), r.variables, view)
         # Overrides: parents' first, so a customer's own file wins over its partner's.
         for manifest in reversed(brand.manifests):
             folder = manifest.parent / OVERRIDES
             for target in targets:
-                for name in target.override_dirs:
+                for name, platform in target.override_dirs:
                     src = folder / name
-                    if src.is_dir():
+                    if platform in platforms and src.is_dir():
                         inputs += _copy_tree(src, bundle.safe_join(stage, name), what="overrides")
         say("  icons and splash screens")
         sources = asset_sources(brand)
@@ -136,8 +136,7 @@ def build_tenant(
         final = out_root / brand.output_name
         bundle.publish(stage, final)
     except BaseException:
-        if stage.exists():
-            shutil.rmtree(stage, ignore_errors=True)
+        bundle.discard(stage)
         raise
     return Built(
         brand.tenant,

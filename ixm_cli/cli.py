@@ -150,11 +150,14 @@ def show(
     ] = None,
     resolved: Annotated[
         bool,
-        typer.Option("--resolved", help="Show the checked brand: defaults filled, colours normalised."),
+        typer.Option(
+            "--resolved", help="Show the checked brand: defaults filled, colours normalised."
+        ),
     ] = False,
     tenants_dir: TenantsDir = Path("tenants"),
 ) -> None:
-    """Print the manifest after extends and --env, each value with the file:line:col it came from."""
+    """Print the manifest after extends and --env, each value with the file:line:col it came
+    from."""
     text = _run(
         lambda: api.show(tenants_dir=tenants_dir, tenant=tenant, env=env, resolved=resolved)
     )

@@ -21,8 +21,8 @@ from cookiecutter.generate import generate_files
 from jinja2 import Environment
 from jinja2.ext import Extension
 
-from ixm_cli.escape import FILTERS
 from ixm_cli.errors import IxmError
+from ixm_cli.escape import FILTERS
 
 PRIVATE_KEY = "_ixm"
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ixm_cli.targets import android, config, ios, metadata, web
-from ixm_cli.targets.base import PLATFORMS, Registry, Render, Target
+from ixm_cli.targets.base import PLATFORMS, Registry, Render, Target, template_view
 
-__all__ = ["PLATFORMS", "Registry", "Render", "Target", "default_registry"]
+__all__ = ["PLATFORMS", "Registry", "Render", "Target", "default_registry", "template_view"]
 
 
 def default_registry() -> Registry:

@@ -30,7 +30,11 @@ class Target:
     platforms: frozenset[str]  # built when any of these platforms is selected
     renders: Callable[[Brand, frozenset[str]], list[Render]]
     base: tuple[tuple[str, str], ...] = ()  # (folder under brand_templates/, into) copied verbatim
-    override_dirs: tuple[str, ...] = ()  # tenants/<slug>/overrides/<dir>/ -> <dir>/
+    # (dir, platform): tenants/<slug>/overrides/<dir>/ is laid over <dir>/ when the platform
+    # is built (metadata/ios/ only with ios, not whenever the metadata target runs).
+    override_dirs: tuple[tuple[str, str], ...] = ()
+    # Data only this target's templates need, offered to every template as _ixm.<name>.
+    view: Callable[[Brand], Mapping[str, Any]] | None = None
 
 
 class Registry:
@@ -49,3 +53,14 @@ class Registry:
 
     def names(self) -> list[str]:
         return list(self._targets)
+
+
+def template_view(common: Mapping[str, Any], brand: Brand, targets: list[Target]) -> dict[str, Any]:
+    """The common brand view plus each selected target's own part under its name."""
+    view = dict(common)
+    for target in targets:
+        if target.view is not None:
+            if target.name in view:
+                raise ValueError(f"target {target.name!r} would shadow the brand view's key")
+            view[target.name] = target.view(brand)
+    return view

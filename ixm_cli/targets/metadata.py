@@ -10,14 +10,12 @@ def renders(brand: Brand, platforms: frozenset[str]) -> list[Render]:
     out = []
     if "android" in platforms:
         for loc in brand.locales:
-            out.append(
-                Render("metadata/supply", "metadata/android", {"locale_dir": loc.supply, "locale": loc.tag})
-            )
+            variables = {"locale_dir": loc.supply, "locale": loc.tag}
+            out.append(Render("metadata/supply", "metadata/android", variables))
     if "ios" in platforms:
         for loc in brand.locales:
-            out.append(
-                Render("metadata/deliver", "metadata/ios", {"locale_dir": loc.deliver, "locale": loc.tag})
-            )
+            variables = {"locale_dir": loc.deliver, "locale": loc.tag}
+            out.append(Render("metadata/deliver", "metadata/ios", variables))
     return out
 
 
@@ -25,5 +23,5 @@ TARGET = Target(
     name="metadata",
     platforms=frozenset({"android", "ios"}),
     renders=renders,
-    override_dirs=("metadata",),
+    override_dirs=(("metadata/android", "android"), ("metadata/ios", "ios")),
 )

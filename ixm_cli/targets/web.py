@@ -2,12 +2,76 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from typing import Any
+
+from ixm_cli import __version__
+from ixm_cli.assets.plan import WEB, WEB_ICON_SIZES, plan_assets, web_icon
 from ixm_cli.manifest.brand import Brand
+from ixm_cli.manifest.tenant import asset_sources
 from ixm_cli.targets.base import Render, Target
+from ixm_cli.view import tenant_config
+
+SHELL_FILES = (
+    "./", "index.html", "app.js", "styles.css", "theme.css", "manifest.webmanifest", "tenant.json",
+)
+"""What the service worker caches besides the generated images (those come from the plan)."""
 
 
 def renders(brand: Brand, platforms: frozenset[str]) -> list[Render]:
     return [Render("web/template", ".", {"target_dir": "web"})]
+
+
+def view(brand: Brand) -> dict[str, Any]:
+    """The web app manifest (PLATFORM_SPEC §4.1), the offline shell and its cache names.
+
+    ``id`` is the install identity: it names the tenant (and a non-prod environment) so
+    tenants served from one origin install as distinct apps, and it never changes with
+    paths or versions. The cache name carries a fingerprint of tenant.json (every brand value
+    the shell shows) and the tool version, so any change ships a byte-different sw.js and
+    browsers replace the cached shell; the prefix lets sw.js delete only its own old caches.
+    """
+    tag = brand.default_locale.tag
+    identity = f"/?tenant={brand.tenant}" + (f"&env={brand.env}" if brand.env else "")
+    manifest: dict[str, Any] = {
+        "id": identity,
+        "name": brand.app.name[tag],
+        "short_name": brand.app.short_name[tag],
+        "start_url": "./",
+        "scope": "./",
+        "display": "standalone",
+        "background_color": brand.light.background,
+        "theme_color": brand.light.primary,
+        "lang": brand.default_locale.web,
+        "dir": "rtl" if brand.default_locale.rtl else "ltr",
+        "categories": ["business", "productivity"],
+        "icons": [
+            {
+                "src": web_icon(purpose, px).relative_to(WEB).as_posix(),
+                "sizes": f"{px}x{px}",
+                "type": "image/png",
+                "purpose": purpose,
+            }
+            for purpose in ("any", "maskable")
+            for px in WEB_ICON_SIZES
+        ],
+    }
+    if brand.app.description:
+        manifest["description"] = brand.app.description[tag]
+    images = [
+        job.path.relative_to(WEB).as_posix()
+        for job in plan_assets(asset_sources(brand), frozenset({"web"}))
+    ]
+    config = json.dumps(tenant_config(brand), sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(f"{__version__}\n{config}".encode()).hexdigest()[:12]
+    prefix = f"ixm/{brand.output_name}/"  # "/" is in no slug: "a/" never prefixes "a-b/"
+    return {
+        "manifest": manifest,
+        "shell": [*SHELL_FILES, *images],
+        "cache_prefix": prefix,
+        "cache_name": f"{prefix}{brand.app.version}+{brand.app.build}/{digest}",
+    }
 
 
 TARGET = Target(
@@ -15,5 +79,6 @@ TARGET = Target(
     platforms=frozenset({"web"}),
     renders=renders,
     base=(("web/base", "web"),),
-    override_dirs=("web",),
+    override_dirs=(("web", "web"),),
+    view=view,
 )

@@ -1,0 +1,6 @@
+// Plugin versions are pinned here, once, so every tenant builds with the same toolchain.
+// AGP 8.7 needs Gradle >= 8.9 (gradle/wrapper/gradle-wrapper.properties) and JDK 17.
+plugins {
+    id("com.android.application") version "8.7.3" apply false
+    id("org.jetbrains.kotlin.android") version "2.0.21" apply false
+}
