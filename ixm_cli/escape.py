@@ -205,12 +205,18 @@ def strings_value(s: str) -> str:
     characters, including astral ones, stay raw UTF-8. Octal escapes are never produced
     (they decode as NeXTSTEP Latin).
     """
+    return _quoted(_check(s, "strings_value"), _STRINGS_NAMED, "\\U{:04X}")
+
+
+def _quoted(s: str, named: Mapping[str, str], control: str) -> str:
+    """``s`` in double quotes: ``named`` characters by their escape, other controls (and
+    U+2028/U+2029) through the ``control`` format of their code point, the rest raw."""
     out = []
-    for c in _check(s, "strings_value"):
-        if c in _STRINGS_NAMED:
-            out.append(_STRINGS_NAMED[c])
+    for c in s:
+        if c in named:
+            out.append(named[c])
         elif _is_control(c):
-            out.append(f"\\U{ord(c):04X}")
+            out.append(control.format(ord(c)))
         else:
             out.append(c)
     return '"' + "".join(out) + '"'
@@ -357,15 +363,7 @@ def gradle_kts_string(s: str) -> str:
     ``\\\\`` ``\\"`` ``\\n`` ``\\r`` ``\\t`` ``\\b``, and other controls (and U+2028/U+2029)
     as ``\\uXXXX``. Everything else, astral characters included, stays raw UTF-8.
     """
-    out = []
-    for c in _check(s, "gradle_kts_string"):
-        if c in _KOTLIN_NAMED:
-            out.append(_KOTLIN_NAMED[c])
-        elif _is_control(c):
-            out.append(f"\\u{ord(c):04x}")
-        else:
-            out.append(c)
-    return '"' + "".join(out) + '"'
+    return _quoted(_check(s, "gradle_kts_string"), _KOTLIN_NAMED, "\\u{:04x}")
 
 
 # --- xcconfig -----------------------------------------------------------------------------
