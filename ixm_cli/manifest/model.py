@@ -226,10 +226,21 @@ def json_schema() -> dict[str, Any]:
     for key in OVERLAY_FORBIDDEN:
         overlay["properties"].pop(key, None)
     overlay["title"] = "Environment overlay"
+    # Null is allowed at both levels because ixm accepts it (an empty ``staging:`` overlay
+    # changes nothing; ``environments:`` with every line commented out has none): the editor
+    # must not flag a manifest that `ixm validate` passes.
     partial_root["properties"]["environments"] = {
-        "type": "object",
+        "anyOf": [
+            {
+                "type": "object",
+                "additionalProperties": {
+                    "anyOf": [{"$ref": "#/$defs/Overlay"}, {"type": "null"}]
+                },
+            },
+            {"type": "null"},
+        ],
+        "default": None,
         "description": "Overlays chosen with --env, e.g. staging",
-        "additionalProperties": {"$ref": "#/$defs/Overlay"},
     }
     full_root["properties"]["environments"] = partial_root["properties"]["environments"]
     all_defs["Overlay"] = overlay
