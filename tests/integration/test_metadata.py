@@ -276,9 +276,8 @@ def deliver_texts(tree: Tree, tag: str) -> dict[str, str]:
         found = tree.text(("store", key), tag)
         if found is not None:
             files[f"{key}.txt"] = found
-    web = tree.value(("endpoints", "web"))
-    if web is not None:
-        files["marketing_url.txt"] = str(web)
+    # No marketing_url.txt: endpoints.web is the workspace people sign in to, not a marketing
+    # page, and App Store Connect treats the field as optional.
     return files
 
 
@@ -389,7 +388,7 @@ def test_store_limits_hold(tree: Tree) -> None:
             rel = path.relative_to(root).as_posix().split("/", 1)[1]
             limit = limit_for(limits, rel)
             if limit is None:
-                continue  # privacy_url / marketing_url: URLs, no store limit
+                continue  # privacy_url: a URL, no store limit
             maximum, unit = limit
             text = path.read_text("utf-8")
             size = len(text.encode("utf-8")) if unit == "bytes" else len(text)
