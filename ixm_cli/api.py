@@ -6,13 +6,14 @@ user-fixable failures raise IxmError.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ixm_cli import bundle, view
+from ixm_cli import bundle, fsutil, view
 from ixm_cli.build import Built, build_tenant, parse_platforms
 from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, has_errors, warning
 from ixm_cli.manifest import model
@@ -156,7 +157,12 @@ def build(
         # cookiecutter changes the working directory while rendering: processes, not threads.
         # Workers get the slug, not the Brand, and resolve it again: cheap, and it keeps the
         # Brand free to hold read-only mappings that do not pickle.
-        with ProcessPoolExecutor(max_workers=min(jobs, len(brands))) as pool:
+        # Workers die with this process: a killed build must not go on publishing tenants.
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(brands)),
+            initializer=fsutil.die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             futures = [
                 pool.submit(_build_in_worker, ws.tenants, b.tenant, env, out_root, chosen)
                 for b in brands

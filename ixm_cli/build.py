@@ -23,7 +23,7 @@ from ixm_cli.errors import IxmError, display_path
 from ixm_cli.manifest.brand import Brand
 from ixm_cli.manifest.tenant import asset_sources
 from ixm_cli.render import render_template
-from ixm_cli.targets import PLATFORMS, default_registry, template_view
+from ixm_cli.targets import PLATFORMS, Target, default_registry, template_view
 from ixm_cli.view import brand_view
 
 BUILD_INFO = "build-info.json"
@@ -59,11 +59,14 @@ def base_version(root: Path) -> str:
     return version.read_text("utf-8").strip() if version.is_file() else "unversioned"
 
 
-def _copy_tree(src: Path, dest: Path, *, what: str) -> list[Path]:
-    """Copy regular files only; a symlink could lead outside its folder, so it is refused."""
-    copied = []
+def _tree_files(src: Path, *, what: str) -> list[tuple[PurePosixPath, Path]]:
+    """Every regular file under ``src`` as (relative path, path), sorted; nothing is written.
+
+    A symlink could lead outside its folder (and a FIFO or device is no file to copy), so
+    either is refused; listing first lets a build refuse before it writes anything.
+    """
+    found = []
     for path in sorted(src.rglob("*")):
-        rel = path.relative_to(src)
         if path.is_symlink():
             raise IxmError.single(
                 what,
@@ -71,14 +74,108 @@ def _copy_tree(src: Path, dest: Path, *, what: str) -> list[Path]:
                 None,
                 "replace it with the real file: links could point outside the tenant folder",
             )
-        target = bundle.safe_join(dest, PurePosixPath(rel.as_posix()))
-        if path.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        elif path.is_file():
+        if not (path.is_dir() or path.is_file()):
+            raise IxmError.single(
+                what,
+                f"{display_path(path)} is not a regular file or folder",
+                None,
+                "remove it: only plain files and folders can be laid over the output",
+            )
+        if path.is_file():
+            found.append((PurePosixPath(path.relative_to(src).as_posix()), path))
+    return found
+
+
+# A file where the tree holds a folder, or the other way round.
+_SHAPE_CLASH = (FileExistsError, NotADirectoryError, IsADirectoryError)
+
+
+def _copy_files(
+    files: list[tuple[PurePosixPath, Path]], dest: Path, *, what: str, into: str = "."
+) -> list[Path]:
+    """Copy ``files`` under ``dest`` (which is ``into`` in the output); returns the sources."""
+    for rel, path in files:
+        target = bundle.safe_join(dest, rel)
+        try:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
-            copied.append(path)
-    return copied
+        except _SHAPE_CLASH:
+            if what != "overrides":
+                raise  # the platform base is ours: a clash there is a bug
+            raise IxmError.single(
+                "overrides",
+                f"{display_path(path)} does not fit the output tree: a file and a folder "
+                f"would share a name on the way to {PurePosixPath(into) / rel}",
+                None,
+                "lay a file over a file and a folder over a folder; rename or move it",
+            ) from None
+    return [path for _, path in files]
+
+
+def _copy_tree(src: Path, dest: Path, *, what: str) -> list[Path]:
+    """Copy regular files only (see :func:`_tree_files`); returns the sources copied."""
+    return _copy_files(_tree_files(src, what=what), dest, what=what)
+
+
+@dataclass(frozen=True)
+class _Override:
+    into: str  # "android", "metadata/ios", …: relative to dist/<tenant>/
+    files: list[tuple[PurePosixPath, Path]]
+
+
+def _overrides(
+    brand: Brand, targets: list[Target], platforms: frozenset[str]
+) -> list[_Override]:
+    """The override folders of this build, parents' first so a customer's own file wins
+    over its partner's; every file listed (and links refused) before the build writes."""
+    found = []
+    for manifest in reversed(brand.manifests):
+        for target in targets:
+            for name, platform in target.override_dirs:
+                if platform not in platforms:
+                    continue
+                src = _override_dir(manifest.parent, name)
+                if src is not None:
+                    found.append(_Override(name, _tree_files(src, what="overrides")))
+    return found
+
+
+def _override_dir(tenant_dir: Path, name: str) -> Path | None:
+    """``tenant_dir/overrides/<name>`` if it is a real folder, else None.
+
+    Every step is checked, not only the files inside: a linked ``overrides/`` or
+    ``overrides/web/`` would pull in files from outside the tenant folder.
+    """
+    path = tenant_dir
+    for part in (OVERRIDES, *PurePosixPath(name).parts):
+        path = path / part
+        if path.is_symlink():
+            raise IxmError.single(
+                "overrides",
+                f"{display_path(path)} is a symbolic link",
+                None,
+                "replace it with a real folder: links could point outside the tenant folder",
+            )
+        if not path.is_dir():
+            return None
+    return path
+
+
+def _image_blocked(rel: PurePosixPath, overrides: list[_Override]) -> IxmError:
+    """A generated image cannot be written because an override put a folder (or a file
+    where a folder belongs) in its way: name the override, since images win over overrides."""
+    culprits = sorted(
+        display_path(path)
+        for o in overrides
+        for r, path in o.files
+        if (full := PurePosixPath(o.into) / r) in rel.parents or rel in full.parents
+    )
+    return IxmError.single(
+        "overrides",
+        f"{', '.join(culprits) or 'an override'} is in the way of the generated image {rel}",
+        None,
+        "generated images always win over overrides: remove or rename that override",
+    )
 
 
 def _within(stage: Path, into: str) -> Path:
@@ -102,32 +199,35 @@ def build_tenant(
     root = templates_root()
     registry = default_registry()
     tenant_dir = brand.manifests[0].parent
+    targets = registry.selected(platforms)
+    overrides = _overrides(brand, targets, platforms)  # refuses links before anything exists
     stage = bundle.stage_dir(out_root, brand.output_name)
     try:
         inputs: list[Path] = list(brand.manifests) + brand.assets.files()
-        targets = registry.selected(platforms)
         view = template_view(brand_view(brand), brand, targets)
         for target in targets:
             for base, into in target.base:
                 _copy_tree(root / base, _within(stage, into), what="templates")
             for r in target.renders(brand, platforms):
                 render_template(root / r.template, _within(stage, r.into), r.variables, view)
-        # Overrides: parents' first, so a customer's own file wins over its partner's.
-        for manifest in reversed(brand.manifests):
-            folder = manifest.parent / OVERRIDES
-            for target in targets:
-                for name, platform in target.override_dirs:
-                    src = folder / name
-                    if platform in platforms and src.is_dir():
-                        inputs += _copy_tree(src, bundle.safe_join(stage, name), what="overrides")
+        for override in overrides:
+            inputs += _copy_files(
+                override.files,
+                bundle.safe_join(stage, override.into),
+                what="overrides",
+                into=override.into,
+            )
         say("  icons and splash screens")
         sources = asset_sources(brand)
         wanted = platforms | {"metadata"} if "android" in platforms else platforms
         jobs = plan_assets(sources, frozenset(wanted))
         for rel, data in sorted(render_assets(jobs, sources, workers=workers).items()):
             target_path = bundle.safe_join(stage, rel)
-            target_path.parent.mkdir(parents=True, exist_ok=True)
-            target_path.write_bytes(data)
+            try:
+                target_path.parent.mkdir(parents=True, exist_ok=True)
+                target_path.write_bytes(data)
+            except _SHAPE_CLASH:
+                raise _image_blocked(rel, overrides) from None
         bundle.normalise_tree(stage)
         bundles = _write_bundles(brand, stage, platforms)
         _write_build_info(brand, stage, tenant_dir, inputs, platforms, root)
@@ -210,7 +310,7 @@ def parse_platforms(value: str | None) -> frozenset[str]:
     if unknown or not chosen:
         raise IxmError.single(
             "platform",
-            f"unknown platform {', '.join(sorted(unknown)) or '(none)'}",
+            f"unknown platform {', '.join(sorted(unknown))}" if unknown else "no platform named",
             None,
             f"choose from {', '.join(PLATFORMS)}, comma-separated",
         )

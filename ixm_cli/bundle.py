@@ -13,7 +13,10 @@ Every directory ixm creates holds :data:`MARKER`. It is the only licence to dele
 directory without it was not made by ixm and is never replaced or wiped. While a process is
 building, it holds an ``flock`` on its stage's marker, so a concurrent ``cleanup_stale`` (a
 parallel build into the same ``--out``) leaves live stages alone; the kernel drops the lock
-when the holder dies, which is exactly when its stage becomes stale.
+when the holder dies, which is exactly when its stage becomes stale. A process forked while a
+stage is held (Pillow workers) closes its inherited copy of that lock and dies with its parent
+(:func:`_after_fork_in_child`): otherwise an orphaned worker of a killed build would keep the
+lock, and with it the stage, forever.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from typing import IO
 from .errors import IxmError, display_path
 from .fsutil import (
     check_component,
+    die_with_parent,
     exchange,
     open_nofollow,
     remove_tree,
@@ -83,6 +87,41 @@ DIR_MODE = 0o755
 # (st_dev, st_ino) of a stage directory -> fd holding the flock on its marker. Keyed by inode,
 # not path, so any spelling of the stage's path (relative, absolute) finds the lock.
 _stage_locks: dict[tuple[int, int], int] = {}
+_forked_from: list[int] = []  # pid of the process that forked, set only while it holds stages
+
+
+def _before_fork() -> None:
+    _forked_from[:] = [os.getpid()] if _stage_locks else []
+
+
+def _after_fork_in_child() -> None:
+    """A forked child is a helper of the build, never the owner of its stage.
+
+    ``flock`` belongs to the open file description, which a fork shares: if the child kept
+    its copy of the fd, the stage would stay locked (so never cleaned up) for as long as the
+    child lived, and a child orphaned by a killed build lives forever. Closing the copy
+    leaves the parent's lock in place; the death signal ends the orphan itself.
+    """
+    fds = list(_stage_locks.values())
+    _stage_locks.clear()
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    if _forked_from:
+        parent = _forked_from.pop()
+        die_with_parent(parent)
+
+
+def _after_fork_in_parent() -> None:
+    _forked_from.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(
+        before=_before_fork,
+        after_in_parent=_after_fork_in_parent,
+        after_in_child=_after_fork_in_child,
+    )
 
 
 # --- staging -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from ixm_cli import __version__, api, output
+from ixm_cli.build import parse_platforms
 from ixm_cli.errors import IxmError, Severity, display_path
 
 app = typer.Typer(
@@ -180,6 +181,23 @@ class BuildFormat(str, enum.Enum):
     json = "json"
 
 
+def _platforms_option(value: str | None) -> str | None:
+    """An unknown platform is a usage error (exit 2), found before any tenant is read.
+
+    ``api.build`` checks again for library callers (there an ``IxmError``); the CLI reports
+    it like any other bad option value, with the usage line.
+    """
+    if value is not None:
+        try:
+            parse_platforms(value)
+        except IxmError as exc:
+            raise typer.BadParameter(
+                "; ".join(f"{d.message} ({d.hint})" if d.hint else d.message
+                          for d in exc.diagnostics)
+            ) from None
+    return value
+
+
 @app.command()
 def build(
     tenants: Annotated[
@@ -188,7 +206,11 @@ def build(
     all_tenants: Annotated[bool, typer.Option("--all", help="Build every tenant.")] = False,
     platform: Annotated[
         str | None,
-        typer.Option("--platform", help="Comma-separated: android,ios,web (default: all)."),
+        typer.Option(
+            "--platform",
+            callback=_platforms_option,
+            help="Comma-separated: android,ios,web (default: all).",
+        ),
     ] = None,
     env: Annotated[
         str | None, typer.Option("--env", help="Environment overlay, e.g. staging (default prod).")

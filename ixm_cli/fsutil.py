@@ -4,7 +4,9 @@ Everything here exists to keep the *Contained* and *Atomic* invariants honest: r
 paths are joined only through :func:`safe_join`, trees are walked without following symlinks,
 directories are swapped with ``renameat2(RENAME_EXCHANGE)`` where the kernel offers it, and
 advisory ``flock`` locks let one ixm process tell a live staging directory of another process
-from a leftover of a killed one (the kernel drops the lock when its holder dies).
+from a leftover of a killed one (the kernel drops the lock when its holder dies), and
+:func:`die_with_parent` keeps a helper process from outliving (and writing after) the build
+that forked it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import errno
 import os
 import re
 import shutil
+import signal
 import stat
 import sys
 from collections.abc import Callable, Iterator
@@ -263,3 +266,60 @@ def unlock(fd: int | None) -> None:
 def open_nofollow(path: Path) -> int:
     """Open a file for reading, refusing (``OSError``) if it has become a symlink meanwhile."""
     return os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+
+
+# --- helper processes ----------------------------------------------------------------------
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _load_prctl() -> Callable[[int, int], int] | None:
+    """Linux ``prctl(option, arg2)``, looked up once in the parent (not in a fresh fork)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - no C library / no prctl
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    fn.restype = ctypes.c_int
+
+    def prctl(option: int, arg: int) -> int:
+        return int(fn(option, arg, 0, 0, 0))
+
+    return prctl
+
+
+_prctl = _load_prctl()
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Make this helper process get SIGKILL as soon as ``parent_pid`` (its parent) dies.
+
+    For worker processes of a build (``ProcessPoolExecutor`` initializer, or a fork while a
+    stage is held). Without it, a SIGKILLed ``ixm build`` leaves its workers behind: they
+    block forever on their task queue (they hold its write end themselves, so they never see
+    EOF), keep the build's stdout/stderr pipes open (a CI step reading them hangs), and
+    those already handed a tenant go on to write and publish it after the build was killed.
+
+    Linux only (``PR_SET_PDEATHSIG``); elsewhere a no-op. The signal follows this process's
+    actual parent: ``parent_pid`` itself when forked, or an intermediary such as
+    multiprocessing's forkserver (which ends with ``parent_pid``, taking this process with
+    it). If ``parent_pid`` died before the signal was armed, exits at once.
+    """
+    if _prctl is None:
+        return
+    if _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) != 0:  # pragma: no cover - cannot fail
+        return
+    if os.getppid() != parent_pid and not _alive(parent_pid):
+        os._exit(1)  # orphaned already: the build this process was to help is gone
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - exists, owned by someone else
+        return True
+    return True
