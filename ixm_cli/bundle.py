@@ -472,9 +472,12 @@ def write_json(path: Path, obj: object) -> None:
 
 
 def normalise_tree(root: Path) -> None:
-    """Set directories to 0755 and files to 0644 (0755 if owner-executable) under ``root``.
+    """Set directories to 0755 and files to 0644 (0755 if owner-executable) under ``root``,
+    and remove empty directories.
 
-    Run on a finished stage so published modes never depend on the builder's umask.
+    Run on a finished stage so published modes never depend on the builder's umask. Empty
+    directories (a template folder whose only file was conditional) go because the zips
+    cannot hold them: the published tree and its bundles then list the same files.
     """
     walked = list(walk_files(root, include_dirs=True))  # refuses links first
     root.chmod(DIR_MODE)
@@ -482,6 +485,9 @@ def normalise_tree(root: Path) -> None:
         mode = DIR_MODE if stat.S_ISDIR(st.st_mode) else _file_mode(st)
         if stat.S_IMODE(st.st_mode) != mode:
             path.chmod(mode)
+    for _, path, st in reversed(walked):  # sorted paths: children before their parents
+        if stat.S_ISDIR(st.st_mode) and not any(path.iterdir()):
+            path.rmdir()
 
 
 def _file_mode(st: os.stat_result) -> int:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import math
 import multiprocessing
+import os
 import sys
 import threading
 import warnings
@@ -44,6 +45,7 @@ from PIL import (
 
 from ixm_cli import colors
 from ixm_cli.errors import Diagnostic, IxmError, display_path
+from ixm_cli.fsutil import die_with_parent
 
 from .plan import (
     DARK_PLATE_CONTRAST,
@@ -656,8 +658,9 @@ def render_jobs(
     if len(batches) == 1:
         outcomes = [_render_batch(batches[0], roles)]
     else:
-        with ProcessPoolExecutor(max_workers=len(batches) - 1,
-                                 mp_context=_pool_context()) as pool:
+        # Workers die with this process (any start method): a killed build leaves none behind.
+        with ProcessPoolExecutor(max_workers=len(batches) - 1, mp_context=_pool_context(),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             futures: list[Future[_Outcome]] = [
                 pool.submit(_render_batch, batch, dict(roles)) for batch in batches[1:]
             ]

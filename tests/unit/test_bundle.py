@@ -258,6 +258,23 @@ def test_normalise_tree_ignores_umask(tmp_path: Path) -> None:
             assert mode == want, path
 
 
+def test_normalise_tree_drops_empty_folders_as_the_zips_do(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    (root / "meta" / "en-US" / "changelogs").mkdir(parents=True)  # a conditional file's folder
+    (root / "meta" / "en-US" / "title.txt").write_text("Acme")
+    (root / "empty" / "deeper").mkdir(parents=True)
+    normalise_tree(root)
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == [
+        "meta",
+        "meta/en-US",
+        "meta/en-US/title.txt",
+    ]
+    zip_path = tmp_path / "r.zip"
+    write_zip(root, zip_path)
+    with zipfile.ZipFile(zip_path) as zf:
+        assert zf.namelist() == ["meta/en-US/title.txt"]
+
+
 # --- safe_join -----------------------------------------------------------------------------
 
 
