@@ -16,18 +16,31 @@ from ixm_cli.manifest.loader import Key
 from ixm_cli.manifest.resolve import Merged
 
 
+def _origin(path: Key, merged: Merged) -> str | None:
+    loc = merged.values.get(path) or merged.keys.get(path)
+    return None if loc is None else loc.display()
+
+
 def _annotate(value: Any, path: Key, merged: Merged) -> Any:
+    """``value`` as ruamel nodes, each leaf (and each list) with a ``# file:line:col``."""
     if isinstance(value, dict):
         out = CommentedMap()
         for key, sub in value.items():
             out[key] = _annotate(sub, (*path, key), merged)
-            if not isinstance(sub, dict):
-                loc = merged.values.get((*path, key)) or merged.keys.get((*path, key))
-                if loc is not None:
-                    out.yaml_add_eol_comment(loc.display(), key)
+            where = None if isinstance(sub, dict) else _origin((*path, key), merged)
+            if where is not None:
+                out.yaml_add_eol_comment(where, key)
         return out
     if isinstance(value, list):
-        return CommentedSeq(_annotate(v, (*path, i), merged) for i, v in enumerate(value))
+        # Items too: a list replaces as a whole, but `locales: [zh-Hans, en]` still has a
+        # column per item, and the brief of show is "every value, where it came from".
+        seq = CommentedSeq()
+        for i, item in enumerate(value):
+            seq.append(_annotate(item, (*path, i), merged))
+            where = None if isinstance(item, (dict, list)) else _origin((*path, i), merged)
+            if where is not None:
+                seq.yaml_add_eol_comment(where, i)
+        return seq
     return value
 
 

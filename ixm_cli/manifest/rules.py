@@ -31,7 +31,7 @@ from ixm_cli.manifest.model import (
     VERSION_PATTERN,
     Manifest,
 )
-from ixm_cli.manifest.resolve import Merged, get
+from ixm_cli.manifest.resolve import Merged, get, path_problem
 
 # JLS §3.9 keywords and the literals SourceVersion.isKeyword rejects (PLATFORM_SPEC §2.5),
 # plus Kotlin hard keywords, which need backticks in a Kotlin package declaration.
@@ -80,6 +80,15 @@ def field_name(path: Key) -> str:
 def suggest(word: str, options: Iterable[str]) -> str | None:
     match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return match[0] if match else None
+
+
+def _few(items: list[str], *, quote: bool = False, shown: int = 8) -> str:
+    """A listing of user data that stays short: one message per entry, each listing every
+    entry, grew with the square of the list (20,000 locales made gigabytes of messages)."""
+    words = [repr(i) if quote else i for i in items[:shown]]
+    if len(items) > shown:
+        words.append(f"… {len(items)} in all")
+    return ", ".join(words)
 
 
 @dataclass
@@ -226,8 +235,11 @@ def check_structure(ck: Checker) -> None:
             elif last and err["type"] in ("missing", "extra_forbidden"):
                 real.append(part)
         grouped.setdefault(tuple(real), []).append(err)
+    # every proper prefix of a path with an error: "is there an error deeper down?" in O(1)
+    # per path (comparing every pair of paths was quadratic in the number of errors)
+    above = {q[:n] for q in grouped for n in range(len(q))}
     for path in sorted(grouped, key=lambda p: [str(x) for x in p]):
-        deeper = any(len(q) > len(path) and q[: len(path)] == path for q in grouped)
+        deeper = path in above
         errs = [e for e in grouped[path] if not (deeper and e["type"] in _EXPECTED)]
         if errs:
             _report_structure(ck, path, errs)
@@ -353,15 +365,19 @@ def check_texts(ck: Checker) -> None:
     # A text keyed 'zh-Hans' under `locales: [zh-hans]` is the locales entry's mistake, and
     # check_locales already reports it (with the right spelling): say it once.
     misspelt = {t.lower() for t in tags if locales.lookup(t) is None}
+    # A set, and suggestions only among the supported locales (a few dozen at most): with a
+    # list of every entry, 20,000 locales and as many text keys took hours to check.
+    listed = set(tags)
+    supported = [t for t in dict.fromkeys(tags) if locales.lookup(t) is not None]
     for base in LOCAL_TEXTS:
         value = ck.value(base)
         if isinstance(value, dict):
             for key in value:
-                if key not in tags and str(key).lower() not in misspelt:
-                    close = suggest(str(key), tags)
+                if key not in listed and str(key).lower() not in misspelt:
+                    close = suggest(str(key), supported)
                     ck.error(
                         (*base, key),
-                        f"locale {key!r} is not in locales ({', '.join(tags)})",
+                        f"locale {key!r} is not in locales ({_few(tags)})",
                         f"did you mean {close!r}?" if close else "add it to locales or remove it",
                         key=True,
                     )
@@ -419,7 +435,8 @@ def _length_checks(ck: Checker) -> None:
             )
         short_words = [w.strip() for w in text.split(",") if 0 < len(w.strip()) <= 1]
         if short_words:
-            ck.warn(path, f"one-character keywords {short_words} add nothing to search")
+            shown = _few(short_words, quote=True)
+            ck.warn(path, f"one-character keywords {shown} add nothing to search")
 
 
 def check_ids(ck: Checker) -> None:
@@ -548,20 +565,25 @@ def resolve_asset(ck: Checker, role: str) -> Path | str | None:
     target = (origin.parent / rel).absolute()
     try:
         real = target.resolve(strict=False)
-    except (OSError, RuntimeError):
-        ck.error(path, f"{value!r} cannot be resolved (a symlink loop?)", "use a plain file")
-        return None
-    if not real.is_relative_to(folder):
+        if not real.is_relative_to(folder):
+            ck.error(
+                path,
+                f"{value!r} resolves outside the tenant folder {origin.parent.name}/",
+                "keep assets inside the tenant's own folder (symlinks are followed)",
+            )
+            return None
+        exists, is_file = real.exists(), real.is_file()
+    except (OSError, ValueError, RuntimeError) as exc:
         ck.error(
             path,
-            f"{value!r} resolves outside the tenant folder {origin.parent.name}/",
-            "keep assets inside the tenant's own folder (symlinks are followed)",
+            f"{value!r} is not a usable path: {path_problem(exc)}",
+            "write a short path relative to the manifest's folder, e.g. assets/icon.png",
         )
         return None
-    if not real.exists():
+    if not exists:
         ck.error(path, f"file {value!r} does not exist", f"expected at {target}")
         return None
-    if not real.is_file():
+    if not is_file:
         ck.error(path, f"{value!r} is not a file", "point at an image file")
         return None
     return real

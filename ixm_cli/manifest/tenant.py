@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -14,6 +14,7 @@ from ixm_cli.errors import Diagnostic, IxmError, has_errors
 from ixm_cli.manifest import brand as b
 from ixm_cli.manifest.model import FEATURES
 from ixm_cli.manifest.resolve import (
+    MAX_ENVIRONMENTS,
     Merged,
     Workspace,
     apply_environment,
@@ -57,30 +58,72 @@ def check_tenant(ws: Workspace, slug: str, env: str | None, *, images: bool = Tr
     """Every check for ``slug`` under ``env`` (None = prod); never raises for bad input."""
     try:
         base, problems = load_merged(ws, slug)
+    except IxmError as exc:
+        return Checked(slug, env, printable(exc.diagnostics), None, None)
+    return _check_merged(slug, env, base, problems, images=images)
+
+
+def _check_merged(
+    slug: str, env: str | None, base: Merged, problems: list[Diagnostic], *, images: bool
+) -> Checked:
+    try:
         merged, env_problems = apply_environment(base, env)
     except IxmError as exc:
-        return Checked(slug, env, list(exc.diagnostics), None, None)
+        return Checked(slug, env, printable(exc.diagnostics), None, None)
     ck = check(merged, slug, env)
     ck.found.extend(problems + env_problems)
     assets = {role: resolve_asset(ck, role) for role in ASSET_ROLES}
     if images and not has_errors(ck.found):
         _check_images(ck, assets)
-    found = dedupe(ck.found)
+    found = printable(dedupe(ck.found))
     brand = None if has_errors(found) else _brand(ck, assets)
     return Checked(slug, env, found, brand, merged)
 
 
 def check_all_environments(ws: Workspace, slug: str) -> list[Checked]:
-    """The manifest alone, then with each of its environment overlays (DESIGN.md)."""
-    prod = check_tenant(ws, slug, None)
-    results = [prod]
+    """The manifest alone, then with each of its environment overlays (DESIGN.md).
+
+    The chain is read and merged once and each overlay laid over that: reading it again per
+    environment multiplied the cost of a large manifest by its number of environments.
+    """
     try:
-        base, _ = load_merged(ws, slug)
-    except IxmError:
+        base, problems = load_merged(ws, slug)
+    except IxmError as exc:
+        return [Checked(slug, None, printable(exc.diagnostics), None, None)]
+    results = [_check_merged(slug, None, base, problems, images=True)]
+    envs = environments(base)
+    if len(envs) > MAX_ENVIRONMENTS:
+        # prod reports it (apply_environment); checking thousands of overlays, each a full
+        # copy and check of the manifest, is the amplification the bound prevents
         return results
-    for env in environments(base):
-        results.append(check_tenant(ws, slug, env))
+    for env in envs:
+        results.append(_check_merged(slug, env, base, problems, images=True))
     return results
+
+
+def _escaped(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
+def printable(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics whose field, message and hint hold only printable characters.
+
+    Messages quote manifest text (a locale, a key, a path). A raw line break there would
+    forge a second compiler-style line and a bidi override (U+202E) would make a line read
+    differently than it is, so each unprintable character is spelled as its escape (\\n,
+    \\u202e); the rules need not remember ``!r`` everywhere.
+    """
+    return [
+        replace(
+            d,
+            field=_escaped(d.field),
+            message=_escaped(d.message),
+            hint=None if d.hint is None else _escaped(d.hint),
+        )
+        for d in diagnostics
+    ]
 
 
 def _sources(ck: Checker, assets: dict[str, Any]) -> AssetSources:

@@ -410,7 +410,19 @@ def _wait_controlled(page: Page) -> None:
     """The service worker installed (shell cached), activated and controls the page."""
     state = page.evaluate("navigator.serviceWorker.ready.then(r => r.active.state)")
     assert state in ("activating", "activated")
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=TIMEOUT_MS)
+    # Not page.wait_for_function: when its first check fails it polls with eval(), which the
+    # page's CSP (script-src 'self', no 'unsafe-eval') rightly blocks. evaluate() goes through
+    # the DevTools protocol and may await the controllerchange event instead.
+    controlled = page.evaluate(
+        """ms => navigator.serviceWorker.controller !== null || Promise.race([
+            new Promise(ok => navigator.serviceWorker.addEventListener(
+                "controllerchange", () => ok(true), {once: true})),
+            new Promise(ok => setTimeout(() => ok(navigator.serviceWorker.controller !== null),
+                                         ms)),
+        ])""",
+        TIMEOUT_MS,
+    )
+    assert controlled, "the service worker never took control of the page"
 
 
 @pytest.mark.parametrize("label", CASES)
