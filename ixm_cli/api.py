@@ -18,7 +18,13 @@ from ixm_cli.build import Built, build_tenant, parse_platforms
 from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, has_errors, warning
 from ixm_cli.manifest import model
 from ixm_cli.manifest.resolve import Workspace, apply_environment, get
-from ixm_cli.manifest.tenant import Checked, check_all_environments, check_tenant, load_merged
+from ixm_cli.manifest.tenant import (
+    Checked,
+    check_all_environments,
+    check_tenant,
+    load_merged,
+    printable,
+)
 from ixm_cli.show import render_merged, render_resolved
 
 
@@ -68,7 +74,7 @@ def validate(
     results: list[Checked] = []
     for slug in slugs:
         results.extend(check_all_environments(ws, slug))
-    return Report(results, shared_team_ids([r for r in results if r.env is None]))
+    return Report(results, printable(shared_team_ids([r for r in results if r.env is None])))
 
 
 def shared_team_ids(results: Sequence[Checked]) -> list[Diagnostic]:

@@ -87,6 +87,7 @@ def brand_view(brand: Brand) -> dict[str, Any]:
         "legal": {
             "privacy_url": brand.legal.privacy_url,
             "terms_url": brand.legal.terms_url,
+            "support_url": brand.legal.support_url,
             "support_email": brand.legal.support_email,
         },
         "store": {
@@ -168,6 +169,7 @@ def tenant_config(brand: Brand) -> dict[str, Any]:
             for k, v in (
                 ("privacy_url", brand.legal.privacy_url),
                 ("terms_url", brand.legal.terms_url),
+                ("support_url", brand.legal.support_url),
                 ("support_email", brand.legal.support_email),
             )
             if v is not None
@@ -284,6 +286,7 @@ def tenant_json_schema() -> dict[str, Any]:
                 "properties": {
                     "privacy_url": url,
                     "terms_url": url,
+                    "support_url": url,
                     "support_email": {"type": "string"},
                 },
             },

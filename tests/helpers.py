@@ -167,6 +167,7 @@ def baseline(slug: str) -> dict[str, Any]:
         "legal": {
             "privacy_url": "https://acme.example/privacy",
             "terms_url": "https://acme.example/terms",
+            "support_url": "https://acme.example/support",
             "support_email": "support@acme.example",
         },
         "store": {

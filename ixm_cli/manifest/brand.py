@@ -80,6 +80,7 @@ class Storage:
 class Legal:
     privacy_url: str
     terms_url: str | None = None
+    support_url: str | None = None
     support_email: str | None = None
 
 

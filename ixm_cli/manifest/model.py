@@ -115,6 +115,7 @@ class Storage(_Strict):
 class Legal(_Strict):
     privacy_url: str = Field(description="Privacy policy URL (required by both stores)")
     terms_url: str | None = _text("Terms of service URL")
+    support_url: str | None = _text("Support page URL (App Store Connect asks one per app)")
     support_email: str | None = _text("Support e-mail address")
 
 

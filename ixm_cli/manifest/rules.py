@@ -397,6 +397,10 @@ def check_texts(ck: Checker) -> None:
                 ck.error(path, f"contains control characters ({codes})", "remove them")
 
 
+def _characters(n: int) -> str:
+    return "1 character" if n == 1 else f"{n} characters"
+
+
 def _length_checks(ck: Checker) -> None:
     for path, _locale, text in ck.texts(("app", "name")):
         n = len(text)
@@ -423,7 +427,20 @@ def _length_checks(ck: Checker) -> None:
                 ck.error(
                     path,
                     f"{what} is {len(text)} characters; the limit is {limit}",
-                    f"shorten it by {len(text) - limit} characters",
+                    f"shorten it by {_characters(len(text) - limit)}",
+                )
+    if ck.value(("store", "full_description")) is None:
+        # The store description falls back to app.description (metadata templates), so the
+        # store's limit applies to it there.
+        limit, what = STORE_LIMITS["full_description"]
+        for path, _, text in ck.texts(("app", "description")):
+            if len(text) > limit:
+                ck.error(
+                    path,
+                    f"app description is {len(text)} characters and, with no "
+                    f"store.full_description, is the {what}; the limit is {limit}",
+                    f"shorten it by {_characters(len(text) - limit)}, or set "
+                    "store.full_description",
                 )
     for path, _, text in ck.texts(("store", "keywords")):
         size = len(text.encode("utf-8"))
@@ -628,8 +645,15 @@ def check_endpoints(ck: Checker) -> None:
     for key in ("api", "web"):
         check_url(ck, ("endpoints", key), endpoint=True)
     check_url(ck, ("storage", "endpoint"), endpoint=True)
-    for key in ("privacy_url", "terms_url"):
+    for key in ("privacy_url", "terms_url", "support_url"):
         check_url(ck, ("legal", key), endpoint=False)
+    if isinstance(ck.value(("legal",)), dict) and ck.value(("legal", "support_url")) is None:
+        ck.warn(
+            ("legal",),
+            "no legal.support_url: App Store Connect will not accept a version without a "
+            "support URL",
+            "add support_url: https://… (a page, not an e-mail address)",
+        )
     email = ck.value(("legal", "support_email"))
     if isinstance(email, str) and not _EMAIL.fullmatch(email):
         ck.error(

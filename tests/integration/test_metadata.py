@@ -272,6 +272,9 @@ def deliver_texts(tree: Tree, tag: str) -> dict[str, str]:
         ),
         "privacy_url.txt": str(tree.value(("legal", "privacy_url"))),
     }
+    support = tree.value(("legal", "support_url"))
+    if support is not None:
+        files["support_url.txt"] = str(support)
     for key in ("subtitle", "keywords", "promotional_text", "release_notes"):
         found = tree.text(("store", key), tag)
         if found is not None:

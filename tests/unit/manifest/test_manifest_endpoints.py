@@ -118,7 +118,17 @@ def test_bad_email(root: Path, email: str) -> None:
     assert at(d) == (manifest, marked(manifest), len("  support_email: ") + 1)
 
 
-@pytest.mark.parametrize("key", ["privacy_url", "terms_url"])
+def test_missing_support_url_is_a_warning_at_legal(root: Path) -> None:
+    manifest = make_tenant(root, "acme", {"legal": {"support_url": DELETE}})
+    d = only(diagnose(root, "acme"), "legal", severity=Severity.WARNING)
+    assert d.message == (
+        "no legal.support_url: App Store Connect will not accept a version without a support URL"
+    )
+    assert d.hint == "add support_url: https://… (a page, not an e-mail address)"
+    assert at(d)[:2] == (manifest, line_of(manifest, "legal:"))
+
+
+@pytest.mark.parametrize("key", ["privacy_url", "terms_url", "support_url"])
 def test_http_legal_url(root: Path, key: str) -> None:
     manifest = make_tenant(root, "acme", {"legal": {key: Marked("http://acme.example/legal")}})
     d = only(diagnose(root, "acme"), f"legal.{key}")

@@ -192,6 +192,26 @@ def test_store_text_limits(root: Path, key: str, limit: int, what: str) -> None:
     assert at(d) == (manifest, marked(manifest), len("    zh-Hans: ") + 1)
 
 
+def test_app_description_standing_in_for_the_store_description_has_its_limit(root: Path) -> None:
+    long = "钉" * 4001
+    covered = make_tenant(
+        root, "ok", {"app": {"description": {"en": long}}, "store": {"full_description": "x"}}
+    )
+    assert errors(diagnose(root, "ok")) == [], covered
+    manifest = make_tenant(
+        root,
+        "acme",
+        {"app": {"description": {"en": Marked(long)}}, "store": {"full_description": DELETE}},
+    )
+    d = only(diagnose(root, "acme"), "app.description.en")
+    assert d.message == (
+        "app description is 4001 characters and, with no store.full_description, is the store "
+        "description; the limit is 4000"
+    )
+    assert d.hint == "shorten it by 1 character, or set store.full_description"
+    assert at(d) == (manifest, marked(manifest), len("    en: ") + 1)
+
+
 def test_keywords_are_counted_in_utf8_bytes(root: Path) -> None:
     ascii_ok = make_tenant(root, "ok", {"store": {"keywords": {"en": "k" * 34}}})
     assert diagnose(root, "ok") == [], ascii_ok

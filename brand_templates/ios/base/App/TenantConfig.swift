@@ -73,11 +73,13 @@ struct TenantConfig: Codable, Equatable {
     struct Legal: Codable, Equatable {
         let privacyURL: URL
         let termsURL: URL?
+        let supportURL: URL?
         let supportEmail: String?
 
         enum CodingKeys: String, CodingKey {
             case privacyURL = "privacy_url"
             case termsURL = "terms_url"
+            case supportURL = "support_url"
             case supportEmail = "support_email"
         }
     }
