@@ -134,6 +134,13 @@ def schema(*, tenant_json: bool = False) -> dict[str, Any]:
 class BuildReport:
     built: Sequence[Built]
     warnings: Sequence[Diagnostic]
+    failures: Sequence[Diagnostic] = ()
+    """Tenants that checked clean but failed while building (e.g. an --out folder not made
+    by ixm): the others were still built, as a CI fan-out expects."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
 
 
 def build(
@@ -147,7 +154,11 @@ def build(
     jobs: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> BuildReport:
-    """Check then build each tenant; nothing is written unless every tenant checks clean."""
+    """Check then build each tenant; nothing is written unless every tenant checks clean.
+
+    A tenant that fails while building (its previous output stays as it was) does not stop
+    the others: its diagnostics are in the report's ``failures``.
+    """
     ws = Workspace.at(tenants_dir)
     chosen = parse_platforms(platforms)
     slugs = select_tenants(ws, tenants, all_tenants=all_tenants)
@@ -156,9 +167,11 @@ def build(
     if has_errors(problems):
         raise IxmError(problems)
     out_root = out.absolute()
-    bundle.cleanup_stale(out_root) if out_root.is_dir() else None
+    if out_root.is_dir():
+        bundle.cleanup_stale(out_root)
     brands = [r.brand for r in checked if r.brand is not None]
     built: list[Built] = []
+    failures: list[Diagnostic] = []
     if jobs > 1 and len(brands) > 1:
         # cookiecutter changes the working directory while rendering: processes, not threads.
         # Workers get the slug, not the Brand, and resolve it again: cheap, and it keeps the
@@ -174,7 +187,11 @@ def build(
                 for b in brands
             ]
             for b, fut in zip(brands, futures, strict=True):
-                result = fut.result()
+                try:
+                    result = fut.result()
+                except IxmError as exc:
+                    failures += exc.diagnostics
+                    continue
                 if progress:
                     progress(f"built {b.output_name} -> {display_path(result.out)}")
                 built.append(result)
@@ -182,9 +199,13 @@ def build(
         for b in brands:
             if progress:
                 progress(f"building {b.output_name} ({', '.join(sorted(chosen))})")
-            built.append(
-                build_tenant(
-                    b, out_root=out_root, platforms=chosen, workers=jobs, progress=progress
+            try:
+                built.append(
+                    build_tenant(
+                        b, out_root=out_root, platforms=chosen, workers=jobs, progress=progress
+                    )
                 )
-            )
-    return BuildReport(built, [d for d in problems if d.severity is Severity.WARNING])
+            except IxmError as exc:
+                failures += exc.diagnostics
+    warnings = [d for d in problems if d.severity is Severity.WARNING]
+    return BuildReport(built, warnings, failures)

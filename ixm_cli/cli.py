@@ -80,6 +80,10 @@ def _run(action: Callable[[], T], *, json_errors: bool = False) -> T:
     except Exception as exc:  # noqa: BLE001 - the boundary for bugs
         if _state["debug"]:
             traceback.print_exc()
+        if json_errors:  # a pipeline reading stdout still gets its one JSON document
+            output.print_json(
+                {"ok": False, "internal_error": f"{type(exc).__name__}: {exc}", "diagnostics": []}
+            )
         print(
             f"ixm: internal error ({type(exc).__name__}): {exc}\n"
             "  this is a bug in ixm, not in your input; rerun with --debug and report it",
@@ -248,7 +252,7 @@ def build(
     if fmt is BuildFormat.json:
         output.print_json(
             {
-                "ok": True,
+                "ok": report.ok,
                 "built": [
                     {
                         "tenant": b.tenant,
@@ -260,12 +264,15 @@ def build(
                     for b in report.built
                 ],
                 "warnings": [output.diagnostic_data(d) for d in report.warnings],
+                "diagnostics": [output.diagnostic_data(d) for d in report.failures],
             }
         )
-        return
+        raise typer.Exit(0 if report.ok else 1)
     output.print_text(report.warnings)
     for b in report.built:
         print(
             f"ixm: wrote {display_path(b.out)} ({b.files} files, {len(b.bundles)} bundles)",
             file=sys.stderr,
         )
+    output.print_text(report.failures)
+    raise typer.Exit(0 if report.ok else 1)

@@ -94,6 +94,11 @@ class IxmError(Exception):
     def __str__(self) -> str:
         return "\n".join(d.render() for d in self.diagnostics)
 
+    def __reduce__(self) -> tuple[type[IxmError], tuple[list[Diagnostic]]]:
+        # Exceptions unpickle as cls(*args), and args holds the rendered text: a build
+        # worker's IxmError must reach the parent as itself, not break the process pool.
+        return (type(self), (list(self.diagnostics),))
+
     @classmethod
     def single(
         cls,

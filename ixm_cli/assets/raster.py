@@ -580,8 +580,8 @@ _Outcome = tuple[list[bytes], list[Diagnostic]]
 
 
 def _render_batch(jobs: Sequence[AssetJob], roles: Mapping[str, Path]) -> _Outcome:
-    """Worker entry point; user errors travel back as diagnostics (IxmError does not pickle
-    round-trip), bugs as exceptions."""
+    """Worker entry point; user errors travel back as diagnostics, so every batch's problems
+    are reported together; bugs as exceptions."""
     src = _Sources(roles)
     try:
         return [render_job(job, src) for job in jobs], []

@@ -103,6 +103,7 @@ def test_json_format_is_one_document_on_stdout(full: FullBuild) -> None:
             }
         ],
         "warnings": [],
+        "diagnostics": [],
     }
     assert "ixm: building" not in full.stderr  # no progress chatter in json mode
 
@@ -227,6 +228,52 @@ def test_jobs_2_builds_two_tenants_in_parallel(root: Path) -> None:
         assert [Path(p).name for p in b["bundles"]] == [f"{b['tenant']}-web-{VERSION}.zip"]
         assert all(Path(p).is_file() for p in b["bundles"])
     assert sorted(p.name for p in out.iterdir()) == ["acme", "beta"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_tenant_failing_mid_build_does_not_stop_the_others(root: Path, jobs: str) -> None:
+    """A build-time refusal (an --out folder ixm did not make) is exit 1 with the tenant's
+    message, in parallel as in sequence; the other tenants are still built."""
+    for slug in ("acme", "beta", "gamma"):
+        make_tenant(root, slug)
+    out = root.parent / "out"
+    (out / "beta").mkdir(parents=True)
+    (out / "beta" / "keep.txt").write_text("mine")
+    result = run_ixm("build", "--jobs", jobs, "--platform", "web", "--format", "json",
+                     "--tenants", root, "--out", out)
+    assert result.exit_code == 1, result.stderr
+    assert "internal error" not in result.stderr
+    document = one_json_document(result.stdout)
+    assert document["ok"] is False
+    assert [b["tenant"] for b in document["built"]] == ["acme", "gamma"]
+    (failure,) = document["diagnostics"]
+    assert failure["field"] == "out"
+    assert failure["message"].startswith(f"refusing to replace {out / 'beta'}: not made by ixm")
+    assert [p.name for p in (out / "beta").iterdir()] == ["keep.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["acme", "beta", "gamma"]  # no stage left
+    text = run_ixm("build", "--jobs", jobs, "--platform", "web", "--tenants", root, "--out", out)
+    assert text.exit_code == 1
+    assert text.stdout == ""
+    assert f"ixm: error[out]: refusing to replace {out / 'beta'}" in text.stderr
+
+
+def test_an_internal_error_in_json_mode_still_prints_one_document(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_tenant(root, "acme")
+
+    def boom(**_: object) -> None:
+        raise KeyError("bug")
+
+    monkeypatch.setattr(api, "build", boom)
+    result = run_ixm("build", "--format", "json", "--tenants", root, "--out", root.parent / "o")
+    assert result.exit_code == 3
+    assert one_json_document(result.stdout) == {
+        "ok": False,
+        "internal_error": "KeyError: 'bug'",
+        "diagnostics": [],
+    }
+    assert "this is a bug in ixm" in result.stderr
 
 
 # --- what the bundles and build-info.json hold ----------------------------------------------
