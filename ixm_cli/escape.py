@@ -14,8 +14,8 @@ Contract shared by every filter:
   encode them.
 * Formats that have *no* way to carry a character raise ``ValueError`` rather than silently
   dropping or replacing it. For the XML/HTML family that is the set reported by
-  :func:`xml_unsafe_chars`, which the manifest validator reuses to reject such text earlier
-  with a proper location; the filters are defence in depth.
+  :func:`xml_unsafe_chars`, which the manifest validator (``rules.check_texts``) reuses to
+  reject such text earlier with a proper location; the filters are defence in depth.
 * The output is plain ``str``: the Jinja environment must not autoescape on top of it
   (cookiecutter's does not).
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from ixm_cli import colors, locales
 from ixm_cli.errors import Diagnostic, Location, Severity, error, warning
+from ixm_cli.escape import xml_unsafe_chars
 from ixm_cli.manifest.loader import Key
 from ixm_cli.manifest.model import (
     ANDROID_ID_PATTERN,
@@ -65,7 +66,12 @@ LOCAL_TEXTS: tuple[Key, ...] = (
 )
 ASSET_ROLES = ("icon", "icon_foreground", "icon_background", "icon_monochrome", "splash_logo")
 LOCALHOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+ONE_LINE_TEXTS: tuple[Key, ...] = (
+    ("typography", "font_family"),
+    ("signing", "android", "key_alias"),
+    ("storage", "region"),
+)
+"""Free text that reaches outputs (CSS, Kotlin, JSON) and has no business spanning lines."""
 _EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
@@ -391,10 +397,21 @@ def check_texts(ck: Checker) -> None:
         for path, _, text in ck.texts(base):
             if not text.strip():
                 ck.error(path, "text is empty", "write the text, or remove the key")
-            bad = _XML_UNSAFE.findall(text)
-            if bad:
-                codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(set(bad)))
-                ck.error(path, f"contains control characters ({codes})", "remove them")
+            _control_characters(ck, path, xml_unsafe_chars(text))
+    for path in ONE_LINE_TEXTS:
+        text = ck.value(path)
+        if isinstance(text, str):
+            if not text.strip():
+                ck.error(path, "text is empty", "write the text, or remove the key")
+            _control_characters(ck, path, [c for c in text if not c.isprintable()])
+
+
+def _control_characters(ck: Checker, path: Key, bad: list[str]) -> None:
+    """Characters no output format can carry (XML refuses them, CSS has no NUL): an error at
+    the value, with the code points, since they are invisible in an editor."""
+    if bad:
+        codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(set(bad)))
+        ck.error(path, f"contains control characters ({codes})", "remove them")
 
 
 def _characters(n: int) -> str:
@@ -606,6 +623,36 @@ def resolve_asset(ck: Checker, role: str) -> Path | str | None:
     return real
 
 
+_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2}")
+
+
+def _url_problem(value: str) -> tuple[str, str] | None:
+    """The first character no RFC 3986 URL may hold raw, as (what, hint); None if all fit.
+
+    urlsplit drops tabs and line breaks and keeps spaces, quotes and '<', so without this a
+    URL such as "https://a.example/x y" reached fastlane and tenant.json, where store uploads
+    and Swift's URL(string:) refuse it.
+    """
+    at = 0
+    while at < len(value):
+        match = _URL_CHARS.match(value, at)
+        if match is None:
+            c = value[at]
+            if c == "%":
+                return "a '%' that starts no %XX escape", "write a literal % as %25"
+            if c == " ":
+                return f"a space at character {at + 1}", "remove it, or write it as %20"
+            if c.isspace() or not c.isprintable():
+                return f"the control character {c!r} at character {at + 1}", "remove it"
+            encoded = "".join(f"%{b:02X}" for b in c.encode("utf-8"))
+            hint = f"write it as {encoded}"
+            if not c.isascii():
+                hint += "; a non-ASCII host name goes in its xn-- (punycode) form"
+            return f"{c!r} at character {at + 1}, which a URL must percent-encode", hint
+        at = match.end()
+    return None
+
+
 def check_url(ck: Checker, path: Key, *, endpoint: bool) -> None:
     value = ck.value(path)
     if not isinstance(value, str):
@@ -627,6 +674,10 @@ def check_url(ck: Checker, path: Key, *, endpoint: bool) -> None:
         return
     if parts.scheme not in ("http", "https") or not host:
         ck.error(path, f"{value!r} is not an http(s) URL", "e.g. https://api.acme.example")
+        return
+    problem = _url_problem(value)
+    if problem is not None:
+        ck.error(path, f"the URL contains {problem[0]}", problem[1])
         return
     if parts.scheme == "http":
         if not endpoint:

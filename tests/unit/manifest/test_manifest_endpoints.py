@@ -70,6 +70,49 @@ def test_not_a_url(root: Path, url: str) -> None:
     assert at(d) == (manifest, marked(manifest), len("  web: ") + 1)
 
 
+@pytest.mark.parametrize(
+    ("url", "message", "hint"),
+    [
+        (
+            "https://acme.example/pri vacy",
+            "the URL contains a space at character 25",
+            "remove it, or write it as %20",
+        ),
+        (
+            "https://acme.example/privacy\nsecond line",
+            "the URL contains the control character '\\n' at character 29",
+            "remove it",
+        ),
+        (
+            'https://acme.example/"<x>',
+            "the URL contains '\"' at character 22, which a URL must percent-encode",
+            "write it as %22",
+        ),
+        (
+            "https://例子.example/",
+            "the URL contains '例' at character 9, which a URL must percent-encode",
+            "write it as %E4%BE%8B; a non-ASCII host name goes in its xn-- (punycode) form",
+        ),
+        ("https://acme.example/100%", "the URL contains a '%' that starts no %XX escape",
+         "write a literal % as %25"),
+    ],
+)
+def test_characters_a_url_cannot_hold_raw(root: Path, url: str, message: str, hint: str) -> None:
+    """urlsplit keeps (or silently drops) them; fastlane and Swift's URL(string:) would not."""
+    manifest = make_tenant(root, "acme", {"legal": {"privacy_url": Marked(url)}})
+    d = only(diagnose(root, "acme"), "legal.privacy_url")
+    assert (d.message, d.hint) == (message, hint)
+    assert at(d)[:2] == (manifest, marked(manifest))
+
+
+def test_percent_escapes_brackets_and_queries_are_fine(root: Path) -> None:
+    make_tenant(root, "acme", {"endpoints": {
+        "api": "https://api.acme.example/v1/%E4%BE%8B?x=1&y=a+b#top",
+        "web": "https://[2001:db8::1]:8443/",
+    }})
+    assert diagnose(root, "acme") == []
+
+
 def test_an_unparseable_url(root: Path) -> None:
     manifest = make_tenant(root, "acme", {"endpoints": {"api": Marked("https://[::1")}})
     d = only(diagnose(root, "acme"), "endpoints.api")

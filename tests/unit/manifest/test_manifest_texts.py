@@ -121,6 +121,24 @@ def test_control_characters_in_a_text(root: Path, char: str, code: str) -> None:
     assert at(d)[:2] == (manifest, marked(manifest))
 
 
+@pytest.mark.parametrize(
+    ("path", "overrides"),
+    [
+        ("typography.font_family", {"typography": {"font_family": Marked("Noto\0Sans")}}),
+        ("storage.region", {"storage": {"region": Marked("cn-\x1bhangzhou")}}),
+    ],
+)
+def test_one_line_texts_refuse_control_characters(
+    root: Path, path: str, overrides: dict[str, Any]
+) -> None:
+    """font_family reaches CSS (which has no NUL at all) and tenant.json: refused at its line
+    rather than crashing the build."""
+    manifest = make_tenant(root, "acme", overrides)
+    d = only(diagnose(root, "acme"), path)
+    assert d.message.startswith("contains control characters (U+")
+    assert at(d)[:2] == (manifest, marked(manifest))
+
+
 def test_tabs_and_newlines_are_not_control_characters(root: Path) -> None:
     make_tenant(root, "acme", {"store": {"full_description": {"en": "One\n\tTwo\r\nThree"}}})
     assert diagnose(root, "acme") == []
