@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,30 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ixm_cli.errors import display_path
 from ixm_cli.manifest.brand import Brand, Text
 from ixm_cli.manifest.loader import Key
+from ixm_cli.manifest.model import ENV_REF_PATTERN, SECRET_REFS
 from ixm_cli.manifest.resolve import Merged
 
 
 def _origin(path: Key, merged: Merged) -> str | None:
     loc = merged.values.get(path) or merged.keys.get(path)
     return None if loc is None else loc.display()
+
+
+HIDDEN = "<not shown: an inline secret; use env:NAME>"
+
+
+def _hidden(path: Key, value: Any) -> bool:
+    """A signing value that is not an env:NAME reference may be the secret itself: show
+    prints where it is, never what it is (validate refuses it without echoing it too).
+
+    Looked up wherever the signing block sits (top level or in an environment overlay); a
+    scalar where the signing maps belong is hidden as well, since it may be a pasted secret.
+    """
+    if "signing" not in path:
+        return False
+    rel = path[path.index("signing") :]
+    sensitive = rel in SECRET_REFS or len(rel) < 3
+    return sensitive and not (isinstance(value, str) and re.fullmatch(ENV_REF_PATTERN, value))
 
 
 def _annotate(value: Any, path: Key, merged: Merged) -> Any:
@@ -41,7 +60,7 @@ def _annotate(value: Any, path: Key, merged: Merged) -> Any:
             if where is not None:
                 seq.yaml_add_eol_comment(where, i)
         return seq
-    return value
+    return HIDDEN if _hidden(path, value) else value
 
 
 def _dump(data: Any) -> str:

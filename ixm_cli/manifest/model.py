@@ -192,6 +192,13 @@ class Manifest(_Body):
 
 
 OVERLAY_FORBIDDEN = ("schema", "tenant", "extends", "environments")
+SECRET_REFS: tuple[tuple[str, ...], ...] = (
+    ("signing", "android", "keystore"),
+    ("signing", "android", "password"),
+    ("signing", "android", "key_password"),
+    ("signing", "ios", "profile"),
+)
+"""Keys whose value must be an env:NAME reference: anything else there may be the secret."""
 
 
 def json_schema() -> dict[str, Any]:

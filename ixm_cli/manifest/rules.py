@@ -28,6 +28,7 @@ from ixm_cli.manifest.model import (
     ENV_REF_PATTERN,
     IOS_ID_PATTERN,
     SCHEMA_ID,
+    SECRET_REFS,
     SLUG_PATTERN,
     VERSION_PATTERN,
     Manifest,
@@ -743,9 +744,8 @@ def check_storage(ck: Checker) -> None:
 
 
 def check_signing(ck: Checker) -> None:
-    for key in ("keystore", "password", "key_password"):
-        _check_ref(ck, ("signing", "android", key))
-    _check_ref(ck, ("signing", "ios", "profile"))
+    for path in SECRET_REFS:
+        _check_ref(ck, path)
     team = ck.value(("signing", "ios", "team_id"))
     if isinstance(team, str) and not re.fullmatch(r"^[A-Z0-9]{10}$", team):
         ck.error(

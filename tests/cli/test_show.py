@@ -270,3 +270,35 @@ def test_show_writes_no_file(root: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         show("acme", *args)
         show("yunzhuding", *args, "--tenants", EXAMPLES)
     assert (_snapshot(root.parent), _snapshot(EXAMPLES)) == before
+
+
+SECRET = "hunter2-Zq9"
+
+
+def test_inline_secrets_are_never_printed(root: Path) -> None:
+    """validate refuses an inline secret without echoing it; show must not print it either
+    (a CI log of `ixm show` would leak it). References, the alias and the team id stay."""
+    make_tenant(
+        root,
+        "acme",
+        {
+            "signing": {
+                "android": {"password": SECRET, "keystore": "env:ACME_KEYSTORE"},
+                "ios": {"profile": 123456},
+            },
+            "environments": {"staging": {"signing": {"android": {"key_password": SECRET}}}},
+        },
+    )
+    for args in ((), ("--env", "staging")):
+        result = show("acme", *args, "--tenants", root)
+        assert result.exit_code == 0
+        assert SECRET not in result.stdout and "123456" not in result.stdout
+        signing = parsed(result.stdout)["signing"]
+        assert signing["android"]["password"] == "<not shown: an inline secret; use env:NAME>"
+        assert signing["android"]["keystore"] == "env:ACME_KEYSTORE"
+        assert signing["ios"]["profile"] == "<not shown: an inline secret; use env:NAME>"
+        if args:  # the overlay's own inline secret
+            hidden = signing["android"]["key_password"]
+            assert hidden == "<not shown: an inline secret; use env:NAME>"
+    resolved = show("acme", "--resolved", "--tenants", root)
+    assert resolved.exit_code == 1 and SECRET not in resolved.stdout + resolved.stderr
