@@ -300,5 +300,5 @@ def test_inline_secrets_are_never_printed(root: Path) -> None:
         if args:  # the overlay's own inline secret
             hidden = signing["android"]["key_password"]
             assert hidden == "<not shown: an inline secret; use env:NAME>"
-    resolved = show("acme", "--resolved", "--tenants", root)
+    resolved = run_ixm("show", "acme", "--resolved", "--tenants", root)
     assert resolved.exit_code == 1 and SECRET not in resolved.stdout + resolved.stderr
