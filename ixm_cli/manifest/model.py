@@ -192,6 +192,8 @@ class Manifest(_Body):
 
 
 OVERLAY_FORBIDDEN = ("schema", "tenant", "extends", "environments")
+ENV_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,31}$"
+"""An environment names a folder (dist/<tenant>@<env>/), a bundle and the PWA install id."""
 SECRET_REFS: tuple[tuple[str, ...], ...] = (
     ("signing", "android", "keystore"),
     ("signing", "android", "password"),
@@ -244,6 +246,7 @@ def json_schema() -> dict[str, Any]:
                 "additionalProperties": {
                     "anyOf": [{"$ref": "#/$defs/Overlay"}, {"type": "null"}]
                 },
+                "propertyNames": {"pattern": ENV_NAME_PATTERN, "not": {"const": "prod"}},
             },
             {"type": "null"},
         ],

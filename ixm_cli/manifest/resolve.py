@@ -13,14 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ixm_cli.errors import IxmError, Location, display_path, error
+from ixm_cli.errors import Diagnostic, IxmError, Location, display_path, error
 from ixm_cli.manifest.loader import Document, Key, load
-from ixm_cli.manifest.model import OVERLAY_FORBIDDEN, SLUG_PATTERN
+from ixm_cli.manifest.model import ENV_NAME_PATTERN, OVERLAY_FORBIDDEN
 
 MANIFEST = "brand.yaml"
 MAX_EXTENDS_DEPTH = 8
 MAX_ENVIRONMENTS = 16  # dev, test, staging, uat, preprod, demo… with room to spare
-_SLUG = re.compile(SLUG_PATTERN)
+PROD = "prod"
+"""The manifest without an overlay: `--env prod` is the same as no --env (DESIGN.md)."""
+_ENV_NAME = re.compile(ENV_NAME_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -313,7 +315,11 @@ def environments(merged: Merged) -> list[str]:
 
 
 def apply_environment(merged: Merged, env: str | None) -> tuple[Merged, list[Any]]:
-    """A copy of ``merged`` with ``environments.<env>`` laid over it (and no environments)."""
+    """A copy of ``merged`` with ``environments.<env>`` laid over it (and no environments).
+
+    ``env`` None or ``"prod"`` is the manifest itself.
+    """
+    env = None if env == PROD else env
     out = Merged(
         data=_deepcopy(merged.data), values=dict(merged.values), keys=dict(merged.keys),
         files=list(merged.files),
@@ -331,6 +337,8 @@ def apply_environment(merged: Merged, env: str | None) -> tuple[Merged, list[Any
                 "keep the overlays you deploy (dev, staging, …); remove the others",
             )
         )
+    if isinstance(envs, dict):
+        problems += _environment_names(merged, list(envs))
     if env is None:
         return out, problems
     if not isinstance(envs, dict) or env not in envs:
@@ -368,5 +376,18 @@ def apply_environment(merged: Merged, env: str | None) -> tuple[Merged, list[Any
     return out, problems
 
 
-def check_slug(slug: str) -> str | None:
-    return None if _SLUG.fullmatch(slug) else slug
+def _environment_names(merged: Merged, names: list[Any]) -> list[Diagnostic]:
+    found = []
+    for name in names[:MAX_ENVIRONMENTS]:
+        where = merged.keys.get(("environments", name))
+        if name == PROD:
+            found.append(error(
+                "environments", "'prod' is the manifest itself, not an overlay", where,
+                "put production values at the top level; name overlays dev, staging, …",
+            ))
+        elif not isinstance(name, str) or not _ENV_NAME.fullmatch(name):
+            found.append(error(
+                "environments", f"{name!r} is not a valid environment name", where,
+                "lowercase letters, digits and '-', starting with a letter, e.g. staging",
+            ))
+    return found

@@ -15,6 +15,7 @@ from ixm_cli.manifest import brand as b
 from ixm_cli.manifest.model import FEATURES
 from ixm_cli.manifest.resolve import (
     MAX_ENVIRONMENTS,
+    PROD,
     Merged,
     Workspace,
     apply_environment,
@@ -56,7 +57,9 @@ def load_merged(ws: Workspace, slug: str) -> tuple[Merged, list[Diagnostic]]:
 
 
 def check_tenant(ws: Workspace, slug: str, env: str | None, *, images: bool = True) -> Checked:
-    """Every check for ``slug`` under ``env`` (None = prod); never raises for bad input."""
+    """Every check for ``slug`` under ``env`` (None or "prod": the manifest itself); never
+    raises for bad input."""
+    env = None if env == PROD else env
     try:
         base, problems = load_merged(ws, slug)
     except IxmError as exc:

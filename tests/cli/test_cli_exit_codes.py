@@ -156,7 +156,7 @@ def test_show_unknown_tenant_and_env_exit_1(root: Path) -> None:
     make_tenant(root, "acme")
     nope = run_ixm("show", "nope", "--tenants", root)
     assert nope.exit_code == 1 and "no tenant 'nope'" in nope.stderr
-    env = run_ixm("show", "acme", "--env", "prod", "--tenants", root)
+    env = run_ixm("show", "acme", "--env", "qa", "--tenants", root)
     assert env.exit_code == 1
-    assert "error[environments]: no environment 'prod'" in env.stderr
+    assert "error[environments]: no environment 'qa'" in env.stderr
     assert "environments defined: staging" in env.stderr

@@ -237,10 +237,39 @@ def test_overlay_maps_merge_deeply(root: Path) -> None:
 
 def test_unknown_environment(root: Path) -> None:
     manifest = make_tenant(root, "acme")
-    d = only(diagnose(root, "acme", "prod"), "environments")
-    assert d.message == "no environment 'prod'"
+    d = only(diagnose(root, "acme", "qa"), "environments")
+    assert d.message == "no environment 'qa'"
     assert d.hint == "environments defined: staging"
     assert at(d) == (manifest, line_of(manifest, "environments:"), 1)
+
+
+def test_env_prod_is_the_manifest_itself(root: Path) -> None:
+    make_tenant(root, "acme")
+    prod = check(root, "acme", "prod")
+    assert prod.diagnostics == [] and prod.brand is not None
+    assert prod.brand.env is None and prod.brand.output_name == "acme"
+    assert prod.brand == check(root, "acme", None).brand
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("prod", "'prod' is the manifest itself, not an overlay"),
+        ("Staging", "'Staging' is not a valid environment name"),
+        ("stagé", "'stagé' is not a valid environment name"),
+        ("../../tmp/x", "'../../tmp/x' is not a valid environment name"),
+        ("qa env", "'qa env' is not a valid environment name"),
+    ],
+)
+def test_environment_names_are_checked_at_their_key(root: Path, name: str, message: str) -> None:
+    """The name becomes a folder (dist/<tenant>@<env>), a bundle name and the PWA's install
+    id: validate refuses what build could not use, at the key, instead of build failing."""
+    manifest = make_tenant(root, "acme", {"environments": {name: {"app": {"build": 9}}}})
+    lines = manifest.read_text("utf-8").splitlines()
+    (line,) = [i for i, text in enumerate(lines, 1) if name in text]
+    d = only(diagnose(root, "acme"), "environments", contains=message)
+    assert d.hint is not None
+    assert at(d)[:2] == (manifest, line)
 
 
 def test_unknown_environment_when_none_is_defined(root: Path) -> None:
