@@ -17,18 +17,19 @@ from typing import Any
 
 import PIL
 
-from ixm_cli import __version__, bundle
+from ixm_cli import __version__, bundle, overrides
 from ixm_cli.assets import plan_assets, render_assets
-from ixm_cli.errors import IxmError, display_path
+from ixm_cli.errors import IxmError, Location, display_path
+from ixm_cli.fsutil import walk_files
 from ixm_cli.manifest.brand import Brand
 from ixm_cli.manifest.tenant import asset_sources
+from ixm_cli.overrides import Override
 from ixm_cli.render import render_template
-from ixm_cli.targets import PLATFORMS, Target, default_registry, template_view
+from ixm_cli.targets import PLATFORMS, default_registry, template_view
 from ixm_cli.view import brand_view
 
 BUILD_INFO = "build-info.json"
 BUNDLES = "bundles"
-OVERRIDES = "overrides"
 
 
 @dataclass(frozen=True)
@@ -59,109 +60,38 @@ def base_version(root: Path) -> str:
     return version.read_text("utf-8").strip() if version.is_file() else "unversioned"
 
 
-def _tree_files(src: Path, *, what: str) -> list[tuple[PurePosixPath, Path]]:
-    """Every regular file under ``src`` as (relative path, path), sorted; nothing is written.
-
-    A symlink could lead outside its folder (and a FIFO or device is no file to copy), so
-    either is refused; listing first lets a build refuse before it writes anything.
-    """
-    found = []
-    for path in sorted(src.rglob("*")):
-        if path.is_symlink():
-            raise IxmError.single(
-                what,
-                f"{display_path(path)} is a symbolic link",
-                None,
-                "replace it with the real file: links could point outside the tenant folder",
-            )
-        if not (path.is_dir() or path.is_file()):
-            raise IxmError.single(
-                what,
-                f"{display_path(path)} is not a regular file or folder",
-                None,
-                "remove it: only plain files and folders can be laid over the output",
-            )
-        if path.is_file():
-            found.append((PurePosixPath(path.relative_to(src).as_posix()), path))
-    return found
-
-
 # A file where the tree holds a folder, or the other way round.
 _SHAPE_CLASH = (FileExistsError, NotADirectoryError, IsADirectoryError)
 
 
-def _copy_files(
-    files: list[tuple[PurePosixPath, Path]], dest: Path, *, what: str, into: str = "."
-) -> list[Path]:
-    """Copy ``files`` under ``dest`` (which is ``into`` in the output); returns the sources."""
-    for rel, path in files:
+def _copy_base(src: Path, dest: Path) -> None:
+    """A platform base folder, verbatim (walk_files refuses links: a base holds files)."""
+    for rel, path, _ in walk_files(src):
+        target = bundle.safe_join(dest, rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+
+
+def _lay_override(override: Override, stage: Path) -> list[Path]:
+    """Copy one override folder over the rendered tree; returns the files it used."""
+    dest = bundle.safe_join(stage, override.into)
+    for rel, path in override.files:
         target = bundle.safe_join(dest, rel)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
         except _SHAPE_CLASH:
-            if what != "overrides":
-                raise  # the platform base is ours: a clash there is a bug
             raise IxmError.single(
                 "overrides",
-                f"{display_path(path)} does not fit the output tree: a file and a folder "
-                f"would share a name on the way to {PurePosixPath(into) / rel}",
-                None,
+                f"it does not fit the output tree: a file and a folder would share a name on "
+                f"the way to {PurePosixPath(override.into) / rel}",
+                Location(path),
                 "lay a file over a file and a folder over a folder; rename or move it",
             ) from None
-    return [path for _, path in files]
+    return [path for _, path in override.files]
 
 
-def _copy_tree(src: Path, dest: Path, *, what: str) -> list[Path]:
-    """Copy regular files only (see :func:`_tree_files`); returns the sources copied."""
-    return _copy_files(_tree_files(src, what=what), dest, what=what)
-
-
-@dataclass(frozen=True)
-class _Override:
-    into: str  # "android", "metadata/ios", …: relative to dist/<tenant>/
-    files: list[tuple[PurePosixPath, Path]]
-
-
-def _overrides(
-    brand: Brand, targets: list[Target], platforms: frozenset[str]
-) -> list[_Override]:
-    """The override folders of this build, parents' first so a customer's own file wins
-    over its partner's; every file listed (and links refused) before the build writes."""
-    found = []
-    for manifest in reversed(brand.manifests):
-        for target in targets:
-            for name, platform in target.override_dirs:
-                if platform not in platforms:
-                    continue
-                src = _override_dir(manifest.parent, name)
-                if src is not None:
-                    found.append(_Override(name, _tree_files(src, what="overrides")))
-    return found
-
-
-def _override_dir(tenant_dir: Path, name: str) -> Path | None:
-    """``tenant_dir/overrides/<name>`` if it is a real folder, else None.
-
-    Every step is checked, not only the files inside: a linked ``overrides/`` or
-    ``overrides/web/`` would pull in files from outside the tenant folder.
-    """
-    path = tenant_dir
-    for part in (OVERRIDES, *PurePosixPath(name).parts):
-        path = path / part
-        if path.is_symlink():
-            raise IxmError.single(
-                "overrides",
-                f"{display_path(path)} is a symbolic link",
-                None,
-                "replace it with a real folder: links could point outside the tenant folder",
-            )
-        if not path.is_dir():
-            return None
-    return path
-
-
-def _image_blocked(rel: PurePosixPath, overrides: list[_Override]) -> IxmError:
+def _image_blocked(rel: PurePosixPath, overrides: list[Override]) -> IxmError:
     """A generated image cannot be written because an override put a folder (or a file
     where a folder belongs) in its way: name the override, since images win over overrides."""
     culprits = sorted(
@@ -200,23 +130,19 @@ def build_tenant(
     registry = default_registry()
     tenant_dir = brand.manifests[0].parent
     targets = registry.selected(platforms)
-    overrides = _overrides(brand, targets, platforms)  # refuses links before anything exists
+    # Every override file listed (and links refused) before anything is written.
+    layers = overrides.collect(brand.manifests, platforms)
     stage = bundle.stage_dir(out_root, brand.output_name)
     try:
         inputs: list[Path] = list(brand.manifests) + brand.assets.files()
         view = template_view(brand_view(brand), brand, targets)
         for target in targets:
             for base, into in target.base:
-                _copy_tree(root / base, _within(stage, into), what="templates")
+                _copy_base(root / base, _within(stage, into))
             for r in target.renders(brand, platforms):
                 render_template(root / r.template, _within(stage, r.into), r.variables, view)
-        for override in overrides:
-            inputs += _copy_files(
-                override.files,
-                bundle.safe_join(stage, override.into),
-                what="overrides",
-                into=override.into,
-            )
+        for layer in layers:
+            inputs += _lay_override(layer, stage)
         say("  icons and splash screens")
         sources = asset_sources(brand)
         wanted = platforms | {"metadata"} if "android" in platforms else platforms
@@ -227,7 +153,7 @@ def build_tenant(
                 target_path.parent.mkdir(parents=True, exist_ok=True)
                 target_path.write_bytes(data)
             except _SHAPE_CLASH:
-                raise _image_blocked(rel, overrides) from None
+                raise _image_blocked(rel, layers) from None
         bundle.normalise_tree(stage)
         bundles = _write_bundles(brand, stage, platforms)
         _write_build_info(brand, stage, tenant_dir, inputs, platforms, root)
@@ -235,6 +161,9 @@ def build_tenant(
         files = sum(1 for p in stage.rglob("*") if p.is_file())
         final = out_root / brand.output_name
         bundle.publish(stage, final)
+    except OSError as exc:  # a full disk, a read-only or vanished --out: the user's to fix
+        bundle.discard(stage)
+        raise _os_failure(exc, brand.output_name) from None
     except BaseException:
         bundle.discard(stage)
         raise
@@ -244,6 +173,17 @@ def build_tenant(
         final,
         files,
         tuple(final / BUNDLES / p.name for p in bundles),
+    )
+
+
+def _os_failure(exc: OSError, name: str) -> IxmError:
+    where = f" ({display_path(Path(exc.filename))})" if exc.filename else ""
+    return IxmError.single(
+        "out",
+        f"building {name} failed: {(exc.strerror or str(exc)).lower()}{where}",
+        None,
+        "check free space and permissions of --out and the tenant folder; the previous "
+        "output is untouched",
     )
 
 

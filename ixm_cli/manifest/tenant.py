@@ -8,9 +8,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ixm_cli import colors, locales
+from ixm_cli import colors, locales, overrides
 from ixm_cli.assets import AssetSources, check_sources
-from ixm_cli.errors import Diagnostic, IxmError, Location, error, has_errors, warning
+from ixm_cli.errors import Diagnostic, IxmError, has_errors
 from ixm_cli.manifest import brand as b
 from ixm_cli.manifest.model import FEATURES
 from ixm_cli.manifest.resolve import (
@@ -32,7 +32,6 @@ from ixm_cli.manifest.rules import (
     field_name,
     palettes,
     resolve_asset,
-    suggest,
 )
 
 
@@ -76,7 +75,7 @@ def _check_merged(
         return Checked(slug, env, printable(exc.diagnostics), None, None)
     ck = check(merged, slug, env)
     ck.found.extend(problems + env_problems)
-    ck.found.extend(check_override_folders(merged.files))
+    ck.found.extend(overrides.check(merged.files))
     assets = {role: resolve_asset(ck, role) for role in ASSET_ROLES}
     if images and not has_errors(ck.found):
         _check_images(ck, assets)
@@ -104,40 +103,6 @@ def check_all_environments(ws: Workspace, slug: str) -> list[Checked]:
     for env in envs:
         results.append(_check_merged(slug, env, base, problems, images=True))
     return results
-
-
-OVERRIDE_FOLDERS = {"android": (), "ios": (), "web": (), "metadata": ("android", "ios")}
-"""overrides/<folder>/ names a target; metadata/ holds one folder per store platform."""
-
-
-def check_override_folders(manifests: Sequence[Path]) -> list[Diagnostic]:
-    """A misspelt ``overrides/andriod/`` would otherwise be ignored without a word."""
-    found: list[Diagnostic] = []
-    for manifest in manifests:
-        root = manifest.parent / "overrides"
-        if not root.is_dir() or root.is_symlink():
-            continue  # a linked overrides/ is refused by the build, with its own message
-        for entry in sorted(root.iterdir()):
-            allowed = OVERRIDE_FOLDERS.get(entry.name)
-            if allowed is None or not entry.is_dir():
-                found.append(_stray_override(entry, list(OVERRIDE_FOLDERS)))
-                continue
-            for sub in sorted(entry.iterdir()) if allowed else ():
-                if sub.name not in allowed or not sub.is_dir():
-                    found.append(_stray_override(sub, list(allowed)))
-    return found
-
-
-def _stray_override(entry: Path, allowed: list[str]) -> Diagnostic:
-    """A stray folder is most likely a typo (an error); a stray file may be a note kept for
-    the designers (a warning)."""
-    close = suggest(entry.name, allowed)
-    hint = f"did you mean {close!r}?" if close else f"use folders named {', '.join(allowed)}"
-    if entry.is_dir():
-        message = f"{entry.name!r} is not an override folder; ixm would ignore it"
-        return error("overrides", message, Location(entry), hint)
-    message = f"{entry.name!r} is not in an override folder; ixm ignores it"
-    return warning("overrides", message, Location(entry), hint)
 
 
 def _escaped(text: str) -> str:

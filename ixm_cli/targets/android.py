@@ -55,6 +55,5 @@ TARGET = Target(
     platforms=frozenset({"android"}),
     renders=renders,
     base=(("android/base", "android"),),
-    override_dirs=(("android", "android"),),
     view=view,
 )

@@ -30,9 +30,6 @@ class Target:
     platforms: frozenset[str]  # built when any of these platforms is selected
     renders: Callable[[Brand, frozenset[str]], list[Render]]
     base: tuple[tuple[str, str], ...] = ()  # (folder under brand_templates/, into) copied verbatim
-    # (dir, platform): tenants/<slug>/overrides/<dir>/ is laid over <dir>/ when the platform
-    # is built (metadata/ios/ only with ios, not whenever the metadata target runs).
-    override_dirs: tuple[tuple[str, str], ...] = ()
     # Data only this target's templates need, offered to every template as _ixm.<name>.
     view: Callable[[Brand], Mapping[str, Any]] | None = None
 

@@ -29,5 +29,4 @@ TARGET = Target(
     platforms=frozenset({"ios"}),
     renders=renders,
     base=(("ios/base", "ios"),),
-    override_dirs=(("ios", "ios"),),
 )

@@ -23,5 +23,4 @@ TARGET = Target(
     name="metadata",
     platforms=frozenset({"android", "ios"}),
     renders=renders,
-    override_dirs=(("metadata/android", "android"), ("metadata/ios", "ios")),
 )

@@ -79,6 +79,5 @@ TARGET = Target(
     platforms=frozenset({"web"}),
     renders=renders,
     base=(("web/base", "web"),),
-    override_dirs=(("web", "web"),),
     view=view,
 )
