@@ -60,7 +60,7 @@ def select_tenants(ws: Workspace, tenants: Sequence[str], *, all_tenants: bool) 
                 "tenants",
                 f"no tenants under {ws.tenants}",
                 None,
-                "a tenant is a folder holding brand.yaml; `ixm init SLUG` makes one",
+                "a tenant is a folder holding brand.yaml (see tenants/ in the ixm repository)",
             )
         return found
     return list(dict.fromkeys(tenants))

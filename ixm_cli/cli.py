@@ -180,6 +180,14 @@ def schema(
     output.print_json(document)
 
 
+def _usable_cpus() -> int:
+    """CPUs this process may run on (a CI container's affinity), not the machine's count."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
 class BuildFormat(str, enum.Enum):
     text = "text"
     json = "json"
@@ -223,8 +231,9 @@ def build(
         Path, typer.Option("--out", help="Output folder; each tenant goes to OUT/<tenant>[@env]/.")
     ] = Path("dist"),
     jobs: Annotated[
-        int, typer.Option("--jobs", min=1, help="Processes to use (default: CPU count).")
-    ] = max(1, os.cpu_count() or 1),
+        int | None,
+        typer.Option("--jobs", min=1, help="Processes to use (default: the CPUs this may use)."),
+    ] = None,
     fmt: Annotated[
         BuildFormat, typer.Option("--format", help="text (progress on stderr) or json (stdout).")
     ] = BuildFormat.text,
@@ -244,7 +253,7 @@ def build(
             all_tenants=all_tenants,
             platforms=platform,
             env=env,
-            jobs=jobs,
+            jobs=jobs or _usable_cpus(),
             progress=progress,
         ),
         json_errors=fmt is BuildFormat.json,

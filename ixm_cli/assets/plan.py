@@ -44,7 +44,6 @@ Mode = Literal["RGBA", "RGB", "L", "auto"]
 ANDROID_RES = PurePosixPath("android/app/src/main/res")
 IOS_ASSETS = PurePosixPath("ios/App/Assets.xcassets")
 WEB = PurePosixPath("web")
-PLATFORMS = frozenset({"android", "ios", "web", "metadata"})
 
 DENSITIES: tuple[tuple[str, float], ...] = (
     ("ldpi", 0.75),

@@ -48,9 +48,6 @@ class Registry:
     def selected(self, platforms: frozenset[str]) -> list[Target]:
         return [t for t in self._targets.values() if t.platforms & platforms]
 
-    def names(self) -> list[str]:
-        return list(self._targets)
-
 
 def template_view(common: Mapping[str, Any], brand: Brand, targets: list[Target]) -> dict[str, Any]:
     """The common brand view plus each selected target's own part under its name."""

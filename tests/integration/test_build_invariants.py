@@ -1,8 +1,8 @@
 """DESIGN's build invariants, proven end to end through the real ``ixm build`` command.
 
-Every build here runs the installed console script as a subprocess (``python -m ixm_cli``
-is not available: the package has no ``__main__``), so what is proven is what a partner or
-a CI runner gets: the real process, its exit code, its stderr and the files it leaves.
+Every build here runs the installed ``ixm`` console script as a subprocess, so what is
+proven is what a partner or a CI runner gets: the real process, its exit code, its stderr
+and the files it leaves.
 
 * **Deterministic**: every example tenant (plus ``yunzhuding --env staging``) built twice
   from two copies of ``tenants/`` in different places with different mtimes, into different
