@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import re
 import secrets
@@ -34,6 +33,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from . import jsontext
 from .errors import IxmError, display_path
 from .fsutil import (
     check_component,
@@ -465,8 +465,7 @@ def write_json(path: Path, obj: object) -> None:
 
     NaN and infinities are refused (``ValueError``) rather than written as invalid JSON.
     """
-    text = json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
-    data = (text + "\n").encode("utf-8")
+    data = jsontext.dumps(obj).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     _atomic_write(path, lambda fh: fh.write(data))
 

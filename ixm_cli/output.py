@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from ixm_cli import jsontext
 from ixm_cli.errors import Diagnostic, Severity, display_path
 
 
@@ -53,4 +53,4 @@ def github_annotation(d: Diagnostic) -> str:
 
 def print_json(document: Any, stream: TextIO | None = None) -> None:
     out = stream or sys.stdout
-    out.write(json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n")
+    out.write(jsontext.dumps(document))

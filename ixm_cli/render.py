@@ -21,6 +21,7 @@ from cookiecutter.generate import generate_files
 from jinja2 import Environment
 from jinja2.ext import Extension
 
+from ixm_cli import jsontext
 from ixm_cli.errors import IxmError
 from ixm_cli.escape import FILTERS
 
@@ -28,8 +29,8 @@ PRIVATE_KEY = "_ixm"
 
 
 def json_document(value: Any) -> str:
-    """A whole JSON file: sorted keys, 2-space indent, UTF-8 text (no trailing newline)."""
-    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    """A whole JSON file in ixm's one spelling; the template's own last line break ends it."""
+    return jsontext.dumps(value).removesuffix("\n")
 
 
 VIEW_FILTERS = {"json_document": json_document}

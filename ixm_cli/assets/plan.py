@@ -8,7 +8,6 @@ come from PLATFORM_SPEC.md (§0 density table, §1 launcher icons, §2.4 splash,
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from ixm_cli import colors
+from ixm_cli import colors, jsontext
 from ixm_cli.errors import IxmError
 
 Op = Literal[
@@ -225,11 +224,6 @@ def dp_px(dp: float, scale: float) -> int:
     return int(math.floor(dp * scale + 0.5))
 
 
-def dumps_json(obj: object) -> str:
-    """The one JSON spelling of every descriptor file: sorted keys, 2-space indent, LF end."""
-    return json.dumps(obj, indent=2, sort_keys=True) + "\n"
-
-
 # --------------------------------------------------------------------------- platforms
 
 
@@ -343,7 +337,7 @@ def _ios(s: AssetSources) -> list[AssetJob]:
     size = f"{IOS_ICON}x{IOS_ICON}"
     jobs = [
         AssetJob(cat / "Contents.json", "text",
-                 text=dumps_json({"info": {"author": "xcode", "version": 1}})),
+                 text=jsontext.dumps({"info": {"author": "xcode", "version": 1}})),
         AssetJob(iconset / "AppIcon.png", "flatten", IOS_ICON, IOS_ICON, "icon", mode="RGB",
                  background=s.flatten_colour, matte=s.flatten_colour),
     ]
@@ -366,7 +360,7 @@ def _ios(s: AssetSources) -> list[AssetJob]:
             "filename": "AppIcon-tinted.png", "idiom": "universal", "platform": "ios",
             "size": size,
         })
-    jobs.append(AssetJob(iconset / "Contents.json", "text", text=dumps_json(
+    jobs.append(AssetJob(iconset / "Contents.json", "text", text=jsontext.dumps(
         {"images": images, "info": {"author": "xcode", "version": 1}})))
 
     imageset = cat / "SplashLogo.imageset"
@@ -376,7 +370,7 @@ def _ios(s: AssetSources) -> list[AssetJob]:
         px = SPLASH_LOGO_PT * factor
         jobs.append(AssetJob(imageset / name, "cover", px, px, s.logo_role))
         logo_images.append({"filename": name, "idiom": "universal", "scale": f"{factor}x"})
-    jobs.append(AssetJob(imageset / "Contents.json", "text", text=dumps_json(
+    jobs.append(AssetJob(imageset / "Contents.json", "text", text=jsontext.dumps(
         {"images": logo_images, "info": {"author": "xcode", "version": 1}})))
     return jobs
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -77,11 +76,12 @@ def _check_merged(
     ck.found.extend(problems + env_problems)
     ck.found.extend(overrides.check(merged.files))
     assets = {role: resolve_asset(ck, role) for role in ASSET_ROLES}
-    if images and not has_errors(ck.found):
-        _check_images(ck, assets)
+    brand = None if has_errors(ck.found) else _brand(ck, assets)
+    if brand is not None and images:  # decoding images is the slow part: only when it helps
+        for problem in check_sources(asset_sources(brand)):
+            ck.error(("assets", problem.role), problem.message, problem.hint)
     found = printable(dedupe(ck.found))
-    brand = None if has_errors(found) else _brand(ck, assets)
-    return Checked(slug, env, found, brand, merged)
+    return Checked(slug, env, found, None if has_errors(found) else brand, merged)
 
 
 def check_all_environments(ws: Workspace, slug: str) -> list[Checked]:
@@ -128,30 +128,6 @@ def printable(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         )
         for d in diagnostics
     ]
-
-
-def _sources(ck: Checker, assets: dict[str, Any]) -> AssetSources:
-    light, dark = palettes(ck)
-    tags = ck.locale_tags()
-    return AssetSources(
-        icon=assets["icon"],
-        icon_foreground=assets.get("icon_foreground"),
-        icon_background=assets.get("icon_background") or light["background"],
-        icon_monochrome=assets.get("icon_monochrome"),
-        splash_logo=assets.get("splash_logo"),
-        background=light["background"],
-        dark_background=dark["background"],
-        supply_locales=tuple(
-            loc.supply for t in tags if (loc := locales.lookup(t)) is not None
-        ),
-    )
-
-
-def _check_images(ck: Checker, assets: dict[str, Any]) -> None:
-    if not isinstance(assets.get("icon"), Path):
-        return
-    for problem in check_sources(_sources(ck, assets)):
-        ck.error(("assets", problem.role), problem.message, problem.hint)
 
 
 def asset_sources(brand: b.Brand) -> AssetSources:
