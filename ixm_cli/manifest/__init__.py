@@ -1,0 +1,1 @@
+"""Manifest v1: loading, merging (extends, environments), rules and the resolved brand."""
