@@ -26,17 +26,15 @@ Both readers must return the original Python string exactly.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
+from helpers import require_file, require_tool
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -45,26 +43,6 @@ from ixm_cli.escape import android_string, android_string_attrs, js_string, xml_
 pytestmark = pytest.mark.consumer
 
 FRAMEWORK_RES = Path("/usr/share/android-framework-res/framework-res.apk")
-
-
-def _missing(what: str) -> NoReturn:
-    """Fail under CI (a consumer test must never silently vanish there), else skip."""
-    if os.environ.get("CI") is not None:
-        pytest.fail(f"{what} is required when CI is set")
-    pytest.skip(f"{what} not available (set CI to make this a failure)")
-
-
-def require_tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        _missing(f"`{name}` on PATH")
-    return path
-
-
-def require_file(path: Path) -> Path:
-    if not path.is_file():
-        _missing(str(path))
-    return path
 
 
 def _run(args: Sequence[str | Path]) -> bytes:
