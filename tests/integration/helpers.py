@@ -5,8 +5,8 @@ Public API (kept stable; the Android, iOS and web test modules import it):
 * :data:`REPO`, :data:`EXAMPLES` — the repository and its example ``tenants/`` folder.
 * :func:`example_slugs` — the buildable example tenants (folders with ``brand.yaml`` whose
   name does not start with ``_``).
-* :func:`require_tool` / :func:`require_file` — a missing consumer FAILS under ``CI=true``
-  (a consumer test must never silently vanish in CI) and skips otherwise.
+* :func:`require_tool` / :func:`require_file` — a missing consumer FAILS the test (a
+  consumer test must never silently vanish), naming the setup command that installs it.
 * :func:`build_tenant_dir` — copy an example tenant (and the parent folders its ``extends``
   chain names) into a scratch dir, let a callback edit its ``brand.yaml`` data, build it.
 * :data:`NASTY` / :func:`nasty_edit` — the "nasty names" tenant: every string that breaks a
@@ -16,11 +16,10 @@ Public API (kept stable; the Android, iOS and web test modules import it):
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from ruamel.yaml import YAML
@@ -39,10 +38,10 @@ def example_slugs() -> list[str]:
     )
 
 
-def _missing(what: str) -> None:
-    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-        pytest.fail(f"{what} is required when CI=true (a consumer test must not vanish in CI)")
-    pytest.skip(f"{what} not available (set CI=true to make this a failure)")
+def _missing(what: str) -> NoReturn:
+    # A consumer test never skips, in CI or out of it: a test that vanishes proves nothing,
+    # and the README's test command installs every consumer first.
+    pytest.fail(f"{what} is required: run `bash .ci/setup --test` to install it")
 
 
 def require_tool(name: str) -> str:
@@ -50,12 +49,11 @@ def require_tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         _missing(f"`{name}`")
-        raise AssertionError("unreachable")  # pytest.skip/fail raise
     return found
 
 
 def require_file(path: Path) -> Path:
-    """``path`` if it is a file; fail under CI, skip otherwise."""
+    """``path`` if it is a file; the test fails otherwise."""
     if not path.is_file():
         _missing(str(path))
     return path
