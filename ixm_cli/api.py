@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from ixm_cli import bundle, fsutil, view
-from ixm_cli.build import Built, build_tenant, parse_platforms
+from ixm_cli.build import Built, render_tenant
 from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, has_errors, warning
 from ixm_cli.manifest import model
+from ixm_cli.manifest.brand import Brand
 from ixm_cli.manifest.resolve import Workspace, apply_environment, get
 from ixm_cli.manifest.tenant import (
     Checked,
@@ -25,7 +26,10 @@ from ixm_cli.manifest.tenant import (
     load_merged,
     printable,
 )
+from ixm_cli.platform_base import bundled_root
+from ixm_cli.publish import publish
 from ixm_cli.show import render_merged, render_resolved
+from ixm_cli.targets import Registry
 
 
 @dataclass(frozen=True)
@@ -67,13 +71,18 @@ def select_tenants(ws: Workspace, tenants: Sequence[str], *, all_tenants: bool) 
 
 
 def validate(
-    *, tenants_dir: Path, tenants: Sequence[str] = (), all_tenants: bool = False
+    *,
+    tenants_dir: Path,
+    tenants: Sequence[str] = (),
+    all_tenants: bool = False,
+    registry: Registry | None = None,
 ) -> Report:
     ws = Workspace.at(tenants_dir)
+    folders = (registry or Registry.installed()).override_folders()
     slugs = select_tenants(ws, tenants, all_tenants=all_tenants)
     results: list[Checked] = []
     for slug in slugs:
-        results.extend(check_all_environments(ws, slug))
+        results.extend(check_all_environments(ws, slug, folders=folders))
     return Report(results, printable(shared_team_ids([r for r in results if r.env is None])))
 
 
@@ -104,12 +113,38 @@ def shared_team_ids(results: Sequence[Checked]) -> list[Diagnostic]:
 
 
 def _build_in_worker(
-    tenants: Path, slug: str, env: str | None, out_root: Path, platforms: frozenset[str]
+    tenants: Path, slug: str, env: str | None, out_root: Path, plan: _Plan
 ) -> Built:
-    result = check_tenant(Workspace(tenants), slug, env)
+    result = check_tenant(Workspace(tenants), slug, env,
+                          folders=plan.registry.override_folders())
     if result.brand is None:
         raise IxmError(list(result.diagnostics))
-    return build_tenant(result.brand, out_root=out_root, platforms=platforms, workers=1)
+    return _build_one(result.brand, out_root, plan, workers=1)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every tenant of one build shares."""
+
+    registry: Registry
+    platforms: frozenset[str]
+    base: Path
+
+
+def _build_one(
+    brand: Brand,
+    out_root: Path,
+    plan: _Plan,
+    *,
+    workers: int,
+    progress: Callable[[str], None] | None = None,
+) -> Built:
+    rendered = render_tenant(brand, registry=plan.registry, platforms=plan.platforms,
+                             base=plan.base, workers=workers, progress=progress)
+    final = publish(rendered.tree, out_root, rendered.name)
+    # The marker publishing adds is a file of the output too.
+    return Built(brand.tenant, brand.env, final, len(rendered.tree) + 1,
+                 tuple(final / rel for rel in rendered.bundles))
 
 
 def show(*, tenants_dir: Path, tenant: str, env: str | None = None, resolved: bool = False) -> str:
@@ -153,6 +188,7 @@ def build(
     env: str | None = None,
     jobs: int = 1,
     progress: Callable[[str], None] | None = None,
+    registry: Registry | None = None,
 ) -> BuildReport:
     """Check then build each tenant; nothing is written unless every tenant checks clean.
 
@@ -160,9 +196,12 @@ def build(
     the others: its diagnostics are in the report's ``failures``.
     """
     ws = Workspace.at(tenants_dir)
-    chosen = parse_platforms(platforms)
+    reg = registry or Registry.installed()
+    plan = _Plan(reg, reg.parse_platforms(platforms), bundled_root())
+    chosen = plan.platforms
     slugs = select_tenants(ws, tenants, all_tenants=all_tenants)
-    checked = [check_tenant(ws, slug, env) for slug in slugs]
+    folders = reg.override_folders()
+    checked = [check_tenant(ws, slug, env, folders=folders) for slug in slugs]
     problems = [d for r in checked for d in r.diagnostics]
     if has_errors(problems):
         raise IxmError(problems)
@@ -183,7 +222,7 @@ def build(
             initargs=(os.getpid(),),
         ) as pool:
             futures = [
-                pool.submit(_build_in_worker, ws.tenants, b.tenant, env, out_root, chosen)
+                pool.submit(_build_in_worker, ws.tenants, b.tenant, env, out_root, plan)
                 for b in brands
             ]
             for b, fut in zip(brands, futures, strict=True):
@@ -200,11 +239,7 @@ def build(
             if progress:
                 progress(f"building {b.output_name} ({', '.join(sorted(chosen))})")
             try:
-                built.append(
-                    build_tenant(
-                        b, out_root=out_root, platforms=chosen, workers=jobs, progress=progress
-                    )
-                )
+                built.append(_build_one(b, out_root, plan, workers=jobs, progress=progress))
             except IxmError as exc:
                 failures += exc.diagnostics
     warnings = [d for d in problems if d.severity is Severity.WARNING]

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import re
 import secrets
 import stat
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -59,6 +60,7 @@ __all__ = [
     "stage_dir",
     "write_json",
     "write_zip",
+    "zip_bytes",
 ]
 
 MARKER = ".ixm-output"
@@ -403,12 +405,8 @@ def _refusal(final: Path) -> IxmError:
 def write_zip(src_dir: Path, dest: Path, *, prefix: str = "") -> None:
     """Write a byte-for-byte reproducible zip of every file under ``src_dir`` to ``dest``.
 
-    Entries are sorted by POSIX path, named ``prefix/<relpath>``, dated 1980-01-01 00:00:00,
-    marked as made on Unix with mode 0644 (0755 when the owner may execute the source), and
-    deflated at one fixed level. No directory entries (so empty directories are not kept), no
-    extra fields, no comment. Symlinks and special files are refused. Nothing depends on
-    umask, TZ, mtimes or readdir order; the bytes do depend on the zlib build (the deflate
-    stream is not standardised), which is the same for a given Python installation.
+    Entries are named ``prefix/<relpath>``; see :func:`zip_bytes` for the format. Symlinks
+    and special files are refused.
     """
     base = _zip_prefix(prefix)
     src_abs = src_dir.resolve()
@@ -416,22 +414,43 @@ def write_zip(src_dir: Path, dest: Path, *, prefix: str = "") -> None:
         raise ValueError(f"zip {dest} would be written inside the tree it archives")
     files = list(walk_files(src_dir))  # refuses links before anything is written
     dest.parent.mkdir(parents=True, exist_ok=True)
+    members = [
+        (base / rel, _file_mode(st), lambda path=path: _read(path)) for rel, path, st in files
+    ]
+    _atomic_write(dest, lambda fh: _fill_zip(fh, members))
 
-    def fill(fh: IO[bytes]) -> None:
-        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for rel, path, st in files:
-                info = zipfile.ZipInfo((base / rel).as_posix(), date_time=ZIP_DATE_TIME)
-                info.create_system = ZIP_CREATE_SYSTEM
-                info.external_attr = (stat.S_IFREG | _file_mode(st)) << 16
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(
-                    info,
-                    _read(path),
-                    compress_type=zipfile.ZIP_DEFLATED,
-                    compresslevel=ZIP_COMPRESSLEVEL,
-                )
 
-    _atomic_write(dest, fill)
+ZipMember = tuple[PurePosixPath, int, Callable[[], bytes]]
+"""(name in the zip, mode 0644/0755, the content, read only when written)."""
+
+
+def zip_bytes(members: Iterable[ZipMember]) -> bytes:
+    """A byte-for-byte reproducible zip of ``members``, in memory.
+
+    Entries are sorted by POSIX path, dated 1980-01-01 00:00:00, marked as made on Unix with
+    their mode, and deflated at one fixed level. No directory entries (so empty directories
+    are not kept), no extra fields, no comment. Nothing depends on umask, TZ, mtimes or
+    readdir order; the bytes do depend on the zlib build (the deflate stream is not
+    standardised), which is the same for a given Python installation.
+    """
+    buffer = io.BytesIO()
+    _fill_zip(buffer, members)
+    return buffer.getvalue()
+
+
+def _fill_zip(fh: IO[bytes], members: Iterable[ZipMember]) -> None:
+    with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, mode, content in sorted(members, key=lambda m: m[0].as_posix()):
+            info = zipfile.ZipInfo(name.as_posix(), date_time=ZIP_DATE_TIME)
+            info.create_system = ZIP_CREATE_SYSTEM
+            info.external_attr = (stat.S_IFREG | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(
+                info,
+                content(),
+                compress_type=zipfile.ZIP_DEFLATED,
+                compresslevel=ZIP_COMPRESSLEVEL,
+            )
 
 
 def _zip_prefix(prefix: str) -> PurePosixPath:

@@ -13,8 +13,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from ixm_cli import __version__, api, output
-from ixm_cli.build import parse_platforms
 from ixm_cli.errors import IxmError, Severity, display_path
+from ixm_cli.targets import Registry
 
 app = typer.Typer(
     name="ixm",
@@ -201,7 +201,7 @@ def _platforms_option(value: str | None) -> str | None:
     """
     if value is not None:
         try:
-            parse_platforms(value)
+            Registry.installed().parse_platforms(value)
         except IxmError as exc:
             raise typer.BadParameter(
                 "; ".join(f"{d.message} ({d.hint})" if d.hint else d.message
@@ -221,7 +221,7 @@ def build(
         typer.Option(
             "--platform",
             callback=_platforms_option,
-            help="Comma-separated: android,ios,web (default: all).",
+            help="Comma-separated platforms (ixm targets lists them; default: all).",
         ),
     ] = None,
     env: Annotated[

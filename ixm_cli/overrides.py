@@ -1,9 +1,10 @@
 """Tenant overrides: files under ``tenants/<slug>/overrides/<folder>/`` laid over the output.
 
 One module answers both questions about them, so `ixm validate` refuses exactly what
-`ixm build` would: which folders exist (:data:`FOLDERS`), and which files a build takes from
-them (:func:`collect`). Only plain files and folders qualify: a symbolic link anywhere on the
-way could pull in a file from outside the tenant folder, and a FIFO or device is no file.
+`ixm build` would: which folders exist (each target names its own, as (folder, the platform
+whose build lays it)), and which files a build takes from them (:func:`collect`). Only
+plain files and folders qualify: a symbolic link anywhere on the way could pull in a file
+from outside the tenant folder, and a FIFO or device is no file.
 """
 
 from __future__ import annotations
@@ -17,13 +18,7 @@ from ixm_cli.errors import Diagnostic, IxmError, Location, error, warning
 from ixm_cli.manifest.rules import suggest
 
 ROOT = "overrides"
-FOLDERS: tuple[tuple[str, str], ...] = (
-    ("android", "android"),
-    ("ios", "ios"),
-    ("web", "web"),
-    ("metadata/android", "android"),
-    ("metadata/ios", "ios"),
-)
+Folders = Sequence[tuple[str, str]]
 """(folder under overrides/, the platform whose build uses it): metadata/ios/ only with iOS."""
 
 
@@ -36,7 +31,9 @@ class Override:
     files: tuple[tuple[PurePosixPath, Path], ...]
 
 
-def collect(manifests: Sequence[Path], platforms: frozenset[str]) -> list[Override]:
+def collect(
+    manifests: Sequence[Path], platforms: frozenset[str], folders: Folders
+) -> list[Override]:
     """The override folders a build of ``platforms`` uses, parents' first (so a customer's
     own file wins over its partner's), every file listed before the build writes anything.
 
@@ -45,7 +42,7 @@ def collect(manifests: Sequence[Path], platforms: frozenset[str]) -> list[Overri
     found: list[Override] = []
     problems: list[Diagnostic] = []
     for manifest in reversed(manifests):
-        for name, platform in FOLDERS:
+        for name, platform in folders:
             if platform not in platforms:
                 continue
             folder, trouble = _folder(manifest.parent, name)
@@ -59,7 +56,7 @@ def collect(manifests: Sequence[Path], platforms: frozenset[str]) -> list[Overri
     return found
 
 
-def check(manifests: Sequence[Path]) -> list[Diagnostic]:
+def check(manifests: Sequence[Path], folders: Folders) -> list[Diagnostic]:
     """Everything :func:`collect` would refuse, for any platform, plus names it would ignore:
     a misspelt ``overrides/andriod/`` (an error with a suggestion) or a stray file (a warning:
     it may be a note kept for the designers)."""
@@ -71,11 +68,13 @@ def check(manifests: Sequence[Path]) -> list[Diagnostic]:
             continue
         if not root.is_dir():
             continue
-        found += _stray(root, list(dict.fromkeys(n.split("/")[0] for n, _ in FOLDERS)))
-        metadata = root / "metadata"
-        if metadata.is_dir() and not metadata.is_symlink():
-            found += _stray(metadata, [n.split("/")[1] for n, _ in FOLDERS if "/" in n])
-        for name, _ in FOLDERS:
+        found += _stray(root, list(dict.fromkeys(n.split("/")[0] for n, _ in folders)))
+        for parent in dict.fromkeys(n.split("/")[0] for n, _ in folders if "/" in n):
+            nested = root / parent
+            if nested.is_dir() and not nested.is_symlink():
+                found += _stray(nested, [n.split("/", 1)[1] for n, _ in folders
+                                         if n.startswith(f"{parent}/")])
+        for name, _ in folders:
             folder, trouble = _folder(manifest.parent, name)
             found += trouble
             if folder is not None:

@@ -1,14 +1,13 @@
 """Asset pipeline: every icon, splash and favicon derived from a tenant's sources.
 
-``plan`` decides (pure), ``raster`` draws (the only Pillow I/O), ``checks`` refuses bad
-sources up front. The build calls :func:`check_sources`, then :func:`plan_assets`, then
-:func:`render_assets`.
+``plan`` holds the job record and the sizes (pure; each target plans its own jobs with it),
+``raster`` draws (the only Pillow I/O), ``checks`` refuses bad sources up front.
 """
 
 from __future__ import annotations
 
 from .checks import SourceProblem, check_sources
-from .plan import AssetJob, AssetSources, plan_assets
+from .plan import AssetJob, AssetSources
 from .raster import render_assets
 
 __all__ = [
@@ -16,6 +15,5 @@ __all__ = [
     "AssetSources",
     "SourceProblem",
     "check_sources",
-    "plan_assets",
     "render_assets",
 ]

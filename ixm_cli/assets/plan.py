@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from ixm_cli import colors, jsontext
+from ixm_cli import colors
 from ixm_cli.errors import IxmError
 
 Op = Literal[
@@ -39,10 +39,6 @@ Op = Literal[
 
 Mode = Literal["RGBA", "RGB", "L", "auto"]
 """Pixel format written; ``auto`` keeps alpha only when the source has any (reference ops)."""
-
-ANDROID_RES = PurePosixPath("android/app/src/main/res")
-IOS_ASSETS = PurePosixPath("ios/App/Assets.xcassets")
-WEB = PurePosixPath("web")
 
 DENSITIES: tuple[tuple[str, float], ...] = (
     ("ldpi", 0.75),
@@ -100,6 +96,7 @@ class AssetSources:
     background: str = "#FFFFFF"
     dark_background: str = "#121212"
     supply_locales: tuple[str, ...] = ()
+    """Google Play listing folders, for the store icon of each."""
 
     def image_roles(self) -> dict[str, Path]:
         """Role name → image path for every image source present."""
@@ -222,190 +219,6 @@ def hex_rgb(colour: str) -> tuple[int, int, int]:
 
 def dp_px(dp: float, scale: float) -> int:
     return int(math.floor(dp * scale + 0.5))
-
-
-# --------------------------------------------------------------------------- platforms
-
-
-def plan_assets(sources: AssetSources, platforms: frozenset[str]) -> list[AssetJob]:
-    """Every derived file for the platforms asked for, sorted by path.
-
-    ``platforms`` ⊆ {"android", "ios", "web", "metadata"}; unknown names are ignored here
-    (the CLI validates them) so planning never fails.
-    """
-    jobs: list[AssetJob] = []
-    if "android" in platforms:
-        jobs += _android(sources)
-    if "ios" in platforms:
-        jobs += _ios(sources)
-    if "web" in platforms:
-        jobs += _web(sources)
-    if "metadata" in platforms:
-        jobs += _metadata(sources)
-    return sorted(jobs, key=lambda j: j.path)
-
-
-def _adaptive_xml(sources: AssetSources) -> str:
-    bg = (
-        "@mipmap/ic_launcher_background"
-        if sources.background_is_image
-        else "@color/ic_launcher_background"
-    )
-    lines = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<adaptive-icon xmlns:android="http://schemas.android.com/apk/res/android">',
-        f'    <background android:drawable="{bg}"/>',
-        '    <foreground android:drawable="@mipmap/ic_launcher_foreground"/>',
-    ]
-    if sources.icon_monochrome is not None:
-        lines.append('    <monochrome android:drawable="@mipmap/ic_launcher_monochrome"/>')
-    lines.append("</adaptive-icon>")
-    return "\n".join(lines) + "\n"
-
-
-def _background_colour_xml(colour: str) -> str:
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        "<resources>\n"
-        f'    <color name="ic_launcher_background">{colour}</color>\n'
-        "</resources>\n"
-    )
-
-
-def _android(s: AssetSources) -> list[AssetJob]:
-    res = ANDROID_RES
-    jobs: list[AssetJob] = []
-    for name, k in DENSITIES:
-        mip = res / f"mipmap-{name}"
-        legacy = dp_px(LEGACY_DP, k)
-        layer = dp_px(LAYER_DP, k)
-        jobs.append(
-            AssetJob(mip / "ic_launcher.png", "inset", legacy, legacy, "icon", scale=LEGACY_ART)
-        )
-        jobs.append(
-            AssetJob(
-                mip / "ic_launcher_round.png", "round", legacy, legacy, "icon", scale=LEGACY_ART
-            )
-        )
-        if s.icon_foreground is not None:
-            fg = AssetJob(mip / "ic_launcher_foreground.png", "cover", layer, layer,
-                          "icon_foreground")
-        else:
-            fg = AssetJob(mip / "ic_launcher_foreground.png", "inset", layer, layer, "icon",
-                          scale=SAFE_ZONE)
-        jobs.append(fg)
-        if s.background_is_image:
-            jobs.append(
-                AssetJob(mip / "ic_launcher_background.png", "flatten", layer, layer,
-                         "icon_background", mode="RGB", background=s.flatten_colour,
-                         matte=s.flatten_colour)
-            )
-        if s.icon_monochrome is not None:
-            jobs.append(
-                AssetJob(mip / "ic_launcher_monochrome.png", "monochrome", layer, layer,
-                         "icon_monochrome")
-            )
-    xml = _adaptive_xml(s)
-    anydpi = res / "mipmap-anydpi-v26"
-    jobs.append(AssetJob(anydpi / "ic_launcher.xml", "text", text=xml))
-    jobs.append(AssetJob(anydpi / "ic_launcher_round.xml", "text", text=xml))
-    if isinstance(s.icon_background, str):
-        jobs.append(
-            AssetJob(res / "values" / "ic_launcher_background.xml", "text",
-                     text=_background_colour_xml(s.flatten_colour))
-        )
-    logo = s.logo_role
-    light = brand_colour(s.background, "colors.background")
-    dark = brand_colour(s.dark_background, "colors.dark.background")
-    for name, k in SPLASH_DENSITIES:
-        px = dp_px(SPLASH_DP, k)
-        jobs.append(
-            AssetJob(res / f"drawable-{name}" / "splash_icon.png", "circle_fit", px, px, logo,
-                     scale=SPLASH_CIRCLE)
-        )
-        jobs.append(
-            AssetJob(res / f"drawable-night-{name}" / "splash_icon.png", "circle_fit", px, px,
-                     logo, scale=SPLASH_CIRCLE, plate=light, plate_scale=SPLASH_VISIBLE,
-                     plate_against=dark)
-        )
-    return jobs
-
-
-def _ios(s: AssetSources) -> list[AssetJob]:
-    cat = IOS_ASSETS
-    iconset = cat / "AppIcon.appiconset"
-    size = f"{IOS_ICON}x{IOS_ICON}"
-    jobs = [
-        AssetJob(cat / "Contents.json", "text",
-                 text=jsontext.dumps({"info": {"author": "xcode", "version": 1}})),
-        AssetJob(iconset / "AppIcon.png", "flatten", IOS_ICON, IOS_ICON, "icon", mode="RGB",
-                 background=s.flatten_colour, matte=s.flatten_colour),
-    ]
-    images: list[dict[str, object]] = [
-        {"filename": "AppIcon.png", "idiom": "universal", "platform": "ios", "size": size}
-    ]
-    if s.icon_foreground is not None:
-        jobs.append(AssetJob(iconset / "AppIcon-dark.png", "cover", IOS_ICON, IOS_ICON,
-                             "icon_foreground"))
-        images.append({
-            "appearances": [{"appearance": "luminosity", "value": "dark"}],
-            "filename": "AppIcon-dark.png", "idiom": "universal", "platform": "ios",
-            "size": size,
-        })
-    if s.icon_monochrome is not None:
-        jobs.append(AssetJob(iconset / "AppIcon-tinted.png", "tinted", IOS_ICON, IOS_ICON,
-                             "icon_monochrome", mode="L", matte="#000000"))
-        images.append({
-            "appearances": [{"appearance": "luminosity", "value": "tinted"}],
-            "filename": "AppIcon-tinted.png", "idiom": "universal", "platform": "ios",
-            "size": size,
-        })
-    jobs.append(AssetJob(iconset / "Contents.json", "text", text=jsontext.dumps(
-        {"images": images, "info": {"author": "xcode", "version": 1}})))
-
-    imageset = cat / "SplashLogo.imageset"
-    logo_images: list[dict[str, object]] = []
-    for factor in (1, 2, 3):
-        name = "splash-logo.png" if factor == 1 else f"splash-logo@{factor}x.png"
-        px = SPLASH_LOGO_PT * factor
-        jobs.append(AssetJob(imageset / name, "cover", px, px, s.logo_role))
-        logo_images.append({"filename": name, "idiom": "universal", "scale": f"{factor}x"})
-    jobs.append(AssetJob(imageset / "Contents.json", "text", text=jsontext.dumps(
-        {"images": logo_images, "info": {"author": "xcode", "version": 1}})))
-    return jobs
-
-
-def web_icon(purpose: Literal["any", "maskable"], px: int) -> PurePosixPath:
-    """Where the web app manifest's icon of that purpose and size lives."""
-    return WEB / "icons" / f"{'icon' if purpose == 'any' else 'maskable'}-{px}.png"
-
-
-def _web(s: AssetSources) -> list[AssetJob]:
-    bg = "icon_background" if s.background_is_image else s.flatten_colour
-    art = "icon_foreground" if s.icon_foreground is not None else "icon"
-    jobs: list[AssetJob] = []
-    for px in WEB_ICON_SIZES:
-        jobs.append(AssetJob(web_icon("any", px), "cover", px, px, "icon"))
-        jobs.append(AssetJob(web_icon("maskable", px), "circle_fit", px, px, art,
-                             mode="RGB", scale=MASKABLE_CIRCLE, background=bg,
-                             matte=s.flatten_colour))
-    jobs.append(AssetJob(WEB / "favicon.ico", "ico", max(FAVICON_SIZES), max(FAVICON_SIZES),
-                         "icon", sizes=FAVICON_SIZES))
-    for px in (16, 32):
-        jobs.append(AssetJob(WEB / f"favicon-{px}x{px}.png", "cover", px, px, "icon"))
-    jobs.append(AssetJob(WEB / "apple-touch-icon.png", "flatten", APPLE_TOUCH, APPLE_TOUCH,
-                         "icon", mode="RGB", background=s.flatten_colour,
-                         matte=s.flatten_colour))
-    return jobs
-
-
-def _metadata(s: AssetSources) -> list[AssetJob]:
-    return [
-        AssetJob(PurePosixPath("metadata/android") / loc / "images" / "icon.png", "flatten",
-                 PLAY_ICON, PLAY_ICON, "icon", mode="RGB", background=s.flatten_colour,
-                 matte=s.flatten_colour)
-        for loc in sorted(set(s.supply_locales))
-    ]
 
 
 # --------------------------------------------------------------------------- benchmark

@@ -54,19 +54,41 @@ def load_merged(ws: Workspace, slug: str) -> tuple[Merged, list[Diagnostic]]:
     return merge_chain(chain)
 
 
-def check_tenant(ws: Workspace, slug: str, env: str | None, *, images: bool = True) -> Checked:
+def check_tenant(
+    ws: Workspace,
+    slug: str,
+    env: str | None,
+    *,
+    images: bool = True,
+    folders: overrides.Folders | None = None,
+) -> Checked:
     """Every check for ``slug`` under ``env`` (None or "prod": the manifest itself); never
-    raises for bad input."""
+    raises for bad input. ``folders`` are the override folders the build's targets use
+    (None: every installed target's)."""
     env = None if env == PROD else env
     try:
         base, problems = load_merged(ws, slug)
     except IxmError as exc:
         return Checked(slug, env, printable(exc.diagnostics), None, None)
-    return _check_merged(slug, env, base, problems, images=images)
+    return _check_merged(slug, env, base, problems, images=images, folders=_folders(folders))
+
+
+def _folders(folders: overrides.Folders | None) -> overrides.Folders:
+    if folders is not None:
+        return folders
+    from ixm_cli.targets import Registry  # the targets import the brand: import when needed
+
+    return Registry.installed().override_folders()
 
 
 def _check_merged(
-    slug: str, env: str | None, base: Merged, problems: list[Diagnostic], *, images: bool
+    slug: str,
+    env: str | None,
+    base: Merged,
+    problems: list[Diagnostic],
+    *,
+    images: bool,
+    folders: overrides.Folders,
 ) -> Checked:
     try:
         merged, env_problems = apply_environment(base, env)
@@ -74,7 +96,7 @@ def _check_merged(
         return Checked(slug, env, printable(exc.diagnostics), None, None)
     ck = check(merged, slug, env)
     ck.found.extend(problems + env_problems)
-    ck.found.extend(overrides.check(merged.files))
+    ck.found.extend(overrides.check(merged.files, folders))
     assets = {role: resolve_asset(ck, role) for role in ASSET_ROLES}
     brand = None if has_errors(ck.found) else _brand(ck, assets)
     if brand is not None and images:  # decoding images is the slow part: only when it helps
@@ -84,7 +106,9 @@ def _check_merged(
     return Checked(slug, env, found, None if has_errors(found) else brand, merged)
 
 
-def check_all_environments(ws: Workspace, slug: str) -> list[Checked]:
+def check_all_environments(
+    ws: Workspace, slug: str, *, folders: overrides.Folders | None = None
+) -> list[Checked]:
     """The manifest alone, then with each of its environment overlays (DESIGN.md).
 
     The chain is read and merged once and each overlay laid over that: reading it again per
@@ -94,14 +118,15 @@ def check_all_environments(ws: Workspace, slug: str) -> list[Checked]:
         base, problems = load_merged(ws, slug)
     except IxmError as exc:
         return [Checked(slug, None, printable(exc.diagnostics), None, None)]
-    results = [_check_merged(slug, None, base, problems, images=True)]
+    folders = _folders(folders)
+    results = [_check_merged(slug, None, base, problems, images=True, folders=folders)]
     envs = environments(base)
     if len(envs) > MAX_ENVIRONMENTS:
         # prod reports it (apply_environment); checking thousands of overlays, each a full
         # copy and check of the manifest, is the amplification the bound prevents
         return results
     for env in envs:
-        results.append(_check_merged(slug, env, base, problems, images=True))
+        results.append(_check_merged(slug, env, base, problems, images=True, folders=folders))
     return results
 
 

@@ -11,20 +11,37 @@ mipmaps, ``values/ic_launcher_background.xml`` and the splash_icon drawables aft
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
+from ixm_cli.assets.plan import (
+    DENSITIES,
+    LAYER_DP,
+    LEGACY_ART,
+    LEGACY_DP,
+    SAFE_ZONE,
+    SPLASH_CIRCLE,
+    SPLASH_DENSITIES,
+    SPLASH_DP,
+    SPLASH_VISIBLE,
+    AssetJob,
+    AssetSources,
+    brand_colour,
+    dp_px,
+)
 from ixm_cli.manifest.brand import Brand
-from ixm_cli.targets.base import Render, Target
+from ixm_cli.targets.base import Render, Target, bundled
 
 RES = "android/app/src/main/res"
+ANDROID_RES = PurePosixPath(RES)
 
 
 def renders(brand: Brand, platforms: frozenset[str]) -> list[Render]:
-    out = [Render("android/template", ".", {"target_dir": "android"})]
+    out = [Render("template", ".", {"target_dir": "android"})]
     for loc in brand.locales[1:]:  # the default locale lives in values/
         for qualifier in loc.android:
             variables = {"qualifier": f"values-{qualifier}", "locale": loc.tag}
-            out.append(Render("android/locale", RES, variables))
+            out.append(Render("locale", RES, variables))
     return out
 
 
@@ -50,10 +67,103 @@ def view(brand: Brand) -> dict[str, Any]:
     }
 
 
+def _adaptive_xml(sources: AssetSources) -> str:
+    bg = (
+        "@mipmap/ic_launcher_background"
+        if sources.background_is_image
+        else "@color/ic_launcher_background"
+    )
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<adaptive-icon xmlns:android="http://schemas.android.com/apk/res/android">',
+        f'    <background android:drawable="{bg}"/>',
+        '    <foreground android:drawable="@mipmap/ic_launcher_foreground"/>',
+    ]
+    if sources.icon_monochrome is not None:
+        lines.append('    <monochrome android:drawable="@mipmap/ic_launcher_monochrome"/>')
+    lines.append("</adaptive-icon>")
+    return "\n".join(lines) + "\n"
+
+
+def _background_colour_xml(colour: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        "<resources>\n"
+        f'    <color name="ic_launcher_background">{colour}</color>\n'
+        "</resources>\n"
+    )
+
+
+def assets(s: AssetSources, platforms: frozenset[str]) -> list[AssetJob]:
+    """Launcher icons per density (legacy, round, adaptive layers) and the Android 12
+    splash icon, light and dark (PLATFORM_SPEC §1, §2.4)."""
+    res = ANDROID_RES
+    jobs: list[AssetJob] = []
+    for name, k in DENSITIES:
+        mip = res / f"mipmap-{name}"
+        legacy = dp_px(LEGACY_DP, k)
+        layer = dp_px(LAYER_DP, k)
+        jobs.append(
+            AssetJob(mip / "ic_launcher.png", "inset", legacy, legacy, "icon", scale=LEGACY_ART)
+        )
+        jobs.append(
+            AssetJob(
+                mip / "ic_launcher_round.png", "round", legacy, legacy, "icon", scale=LEGACY_ART
+            )
+        )
+        if s.icon_foreground is not None:
+            fg = AssetJob(mip / "ic_launcher_foreground.png", "cover", layer, layer,
+                          "icon_foreground")
+        else:
+            fg = AssetJob(mip / "ic_launcher_foreground.png", "inset", layer, layer, "icon",
+                          scale=SAFE_ZONE)
+        jobs.append(fg)
+        if s.background_is_image:
+            jobs.append(
+                AssetJob(mip / "ic_launcher_background.png", "flatten", layer, layer,
+                         "icon_background", mode="RGB", background=s.flatten_colour,
+                         matte=s.flatten_colour)
+            )
+        if s.icon_monochrome is not None:
+            jobs.append(
+                AssetJob(mip / "ic_launcher_monochrome.png", "monochrome", layer, layer,
+                         "icon_monochrome")
+            )
+    xml = _adaptive_xml(s)
+    anydpi = res / "mipmap-anydpi-v26"
+    jobs.append(AssetJob(anydpi / "ic_launcher.xml", "text", text=xml))
+    jobs.append(AssetJob(anydpi / "ic_launcher_round.xml", "text", text=xml))
+    if isinstance(s.icon_background, str):
+        jobs.append(
+            AssetJob(res / "values" / "ic_launcher_background.xml", "text",
+                     text=_background_colour_xml(s.flatten_colour))
+        )
+    logo = s.logo_role
+    light = brand_colour(s.background, "colors.background")
+    dark = brand_colour(s.dark_background, "colors.dark.background")
+    for name, k in SPLASH_DENSITIES:
+        px = dp_px(SPLASH_DP, k)
+        jobs.append(
+            AssetJob(res / f"drawable-{name}" / "splash_icon.png", "circle_fit", px, px, logo,
+                     scale=SPLASH_CIRCLE)
+        )
+        jobs.append(
+            AssetJob(res / f"drawable-night-{name}" / "splash_icon.png", "circle_fit", px, px,
+                     logo, scale=SPLASH_CIRCLE, plate=light, plate_scale=SPLASH_VISIBLE,
+                     plate_against=dark)
+        )
+    return jobs
+
+
 TARGET = Target(
     name="android",
     platforms=frozenset({"android"}),
     renders=renders,
-    base=(("android/base", "android"),),
+    templates=bundled("android"),
+    base=(("base", "android"),),
     view=view,
+    assets=assets,
+    overrides=(("android", "android"),),
+    config_dir="android/app/src/main/assets",
+    bundle=("android", "metadata/android"),
 )

@@ -1,55 +1,195 @@
-"""What a target is: data naming the templates to render, not code that writes files.
+"""What a target is, and the registry of one build.
 
-Style Dictionary's lesson: a platform is a declaration of registered pieces, and built-in
-targets are registered exactly like any other, in a registry made per build (no global).
+A target is one module plus its templates: it names its templates and platform base, the
+images it derives, its override folders, where tenant.json goes and what its bundle holds.
+Nothing else in ixm lists targets: the registry is filled from the entry-point group
+``ixm.targets``, where ixm's own targets are registered exactly as a plug-in's are (Style
+Dictionary's lesson, and pytest's ``pytest11``). A registry is made per build, never global.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
+from ixm_cli.assets.plan import AssetJob, AssetSources
+from ixm_cli.errors import IxmError
 from ixm_cli.manifest.brand import Brand
 
-PLATFORMS = ("android", "ios", "web")
+ENTRY_POINTS = "ixm.targets"
 
 
 @dataclass(frozen=True)
 class Render:
-    """Render the cookiecutter template ``template`` (under brand_templates/) into ``into``."""
+    """Render the cookiecutter template ``template`` (a folder under the target's templates)
+    with ``variables``; its files go under ``into`` (relative to ``dist/<tenant>/``)."""
 
     template: str
     into: str = "."
     variables: Mapping[str, Any] = field(default_factory=dict)
 
 
+Planner = Callable[[AssetSources, frozenset[str]], list[AssetJob]]
+
+
 @dataclass(frozen=True)
 class Target:
     name: str
-    platforms: frozenset[str]  # built when any of these platforms is selected
+    platforms: frozenset[str]
+    """Built when any of these platforms is selected. A target whose own name is in it is a
+    *platform*: chosen with ``--platform`` and zipped into a bundle of its own."""
     renders: Callable[[Brand, frozenset[str]], list[Render]]
-    base: tuple[tuple[str, str], ...] = ()  # (folder under brand_templates/, into) copied verbatim
-    # Data only this target's templates need, offered to every template as _ixm.<name>.
+    templates: Path
+    """The folder holding this target's templates and base (a plug-in ships its own)."""
+    base: tuple[tuple[str, str], ...] = ()
+    """(folder under ``templates``, into): the platform base, copied verbatim."""
     view: Callable[[Brand], Mapping[str, Any]] | None = None
+    """Data only this target's templates need, offered to every template as _ixm.<name>."""
+    assets: Planner | None = None
+    """The images (and their descriptor files) this target derives from the brand's sources."""
+    overrides: tuple[tuple[str, str], ...] = ()
+    """(folder under the tenant's ``overrides/``, the platform whose build lays it)."""
+    config_dir: str | None = None
+    """Where this platform's tree keeps tenant.json."""
+    bundle: tuple[str, ...] = ()
+    """Folders of ``dist/<tenant>/`` this platform's zip holds."""
+    default: bool = True
+    """Built when no ``--platform`` is given (a plug-in may be opt-in)."""
+
+    @property
+    def is_platform(self) -> bool:
+        return self.name in self.platforms
+
+
+@dataclass(frozen=True)
+class Provided:
+    """A registered target and the installed package that provides it."""
+
+    target: Target
+    package: str
+    version: str
 
 
 class Registry:
-    """The targets of one build, in registration order."""
+    """The targets of one build, in name order."""
 
-    def __init__(self) -> None:
-        self._targets: dict[str, Target] = {}
+    def __init__(self, provided: Iterable[Provided | Target] = ()) -> None:
+        self._targets: dict[str, Provided] = {}
+        for item in provided:
+            self.register(item)
 
-    def register(self, target: Target) -> None:
-        if target.name in self._targets:
-            raise ValueError(f"target {target.name!r} is registered twice")
-        self._targets[target.name] = target
+    def register(self, item: Provided | Target) -> None:
+        entry = item if isinstance(item, Provided) else Provided(item, "(in-process)", "")
+        name = entry.target.name
+        if name in self._targets:
+            other = self._targets[name].package
+            raise IxmError.single(
+                "targets",
+                f"target {name!r} is registered twice (by {other} and by {entry.package})",
+                None,
+                "uninstall one of the two packages",
+            )
+        self._targets = dict(sorted({**self._targets, name: entry}.items()))
+
+    @classmethod
+    def installed(cls) -> Registry:
+        """Every target registered under the ``ixm.targets`` entry-point group.
+
+        A plug-in that fails to load is the user's to fix (uninstall or upgrade it), so it is
+        an :class:`IxmError` naming its package, never a traceback.
+        """
+        registry = cls()
+        for ep in sorted(metadata.entry_points(group=ENTRY_POINTS), key=lambda e: e.name):
+            dist = ep.dist
+            package = dist.metadata["Name"] if dist is not None else ep.value
+            version = dist.version if dist is not None else ""
+            try:
+                target = ep.load()
+            except Exception as exc:  # noqa: BLE001 - any failure of foreign code is reported
+                raise _broken(package, ep.name, f"it failed to load: {type(exc).__name__}: "
+                              f"{exc}") from None
+            if not isinstance(target, Target):
+                raise _broken(package, ep.name, f"{ep.value} is not an ixm Target")
+            if target.name != ep.name:
+                raise _broken(package, ep.name, f"it declares a target named {target.name!r}")
+            registry.register(Provided(target, package, version))
+        if not registry._targets:
+            raise IxmError.single(
+                "targets",
+                "no targets are registered",
+                None,
+                "reinstall ixm (pip install ixm-cli, or pip install -e . in its repository): "
+                "its targets are registered as entry points when it is installed",
+            )
+        return registry
+
+    def with_base(self, base: Path | None) -> Registry:
+        """The same targets, each taking its templates from ``base/<name>/`` where the
+        vendor's base has that folder."""
+        if base is None:
+            return self
+        return Registry(
+            dataclasses.replace(
+                p, target=dataclasses.replace(p.target, templates=base / p.target.name)
+            )
+            if (base / p.target.name).is_dir()
+            else p
+            for p in self._targets.values()
+        )
+
+    def provided(self) -> list[Provided]:
+        return list(self._targets.values())
+
+    def targets(self) -> list[Target]:
+        return [p.target for p in self._targets.values()]
+
+    def platforms(self) -> list[str]:
+        return [t.name for t in self.targets() if t.is_platform]
 
     def selected(self, platforms: frozenset[str]) -> list[Target]:
-        return [t for t in self._targets.values() if t.platforms & platforms]
+        return [t for t in self.targets() if t.platforms & platforms]
+
+    def platform(self, name: str) -> Target:
+        return self._targets[name].target
+
+    def parse_platforms(self, value: str | None) -> frozenset[str]:
+        """``--platform``: comma-separated platform names; the default ones when not given."""
+        known = self.platforms()
+        if not value:
+            return frozenset(t.name for t in self.targets() if t.is_platform and t.default)
+        chosen = {p.strip() for p in value.split(",") if p.strip()}
+        unknown = chosen - set(known)
+        if unknown or not chosen:
+            raise IxmError.single(
+                "platform",
+                f"unknown platform {', '.join(sorted(unknown))}" if unknown
+                else "no platform named",
+                None,
+                f"choose from {', '.join(known)}, comma-separated",
+            )
+        return frozenset(chosen)
+
+    def override_folders(self) -> list[tuple[str, str]]:
+        """(folder under overrides/, the platform that lays it), for every target."""
+        return [o for t in self.targets() for o in t.overrides]
 
 
-def template_view(common: Mapping[str, Any], brand: Brand, targets: list[Target]) -> dict[str, Any]:
+def _broken(package: str, name: str, why: str) -> IxmError:
+    return IxmError.single(
+        "targets",
+        f"the ixm plug-in {package} (target {name!r}) is broken: {why}",
+        None,
+        f"upgrade or uninstall {package}",
+    )
+
+
+def template_view(
+    common: Mapping[str, Any], brand: Brand, targets: Sequence[Target]
+) -> dict[str, Any]:
     """The common brand view plus each selected target's own part under its name."""
     view = dict(common)
     for target in targets:
@@ -58,3 +198,10 @@ def template_view(common: Mapping[str, Any], brand: Brand, targets: list[Target]
                 raise ValueError(f"target {target.name!r} would shadow the brand view's key")
             view[target.name] = target.view(brand)
     return view
+
+
+def bundled(name: str) -> Path:
+    """The folder of one of ixm's own targets in the bundled platform base."""
+    from ixm_cli.platform_base import bundled_root
+
+    return bundled_root() / name

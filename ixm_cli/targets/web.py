@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from pathlib import PurePosixPath
+from typing import Any, Literal
 
 from ixm_cli import __version__
-from ixm_cli.assets.plan import WEB, WEB_ICON_SIZES, plan_assets, web_icon
+from ixm_cli.assets.plan import (
+    APPLE_TOUCH,
+    FAVICON_SIZES,
+    MASKABLE_CIRCLE,
+    WEB_ICON_SIZES,
+    AssetJob,
+    AssetSources,
+)
 from ixm_cli.manifest.brand import Brand
 from ixm_cli.manifest.tenant import asset_sources
-from ixm_cli.targets.base import Render, Target
+from ixm_cli.targets.base import Render, Target, bundled
 from ixm_cli.view import tenant_config
+
+WEB = PurePosixPath("web")
 
 SHELL_FILES = (
     "./", "index.html", "app.js", "styles.css", "theme.css", "manifest.webmanifest", "tenant.json",
@@ -20,7 +30,7 @@ SHELL_FILES = (
 
 
 def renders(brand: Brand, platforms: frozenset[str]) -> list[Render]:
-    return [Render("web/template", ".", {"target_dir": "web"})]
+    return [Render("template", ".", {"target_dir": "web"})]
 
 
 def view(brand: Brand) -> dict[str, Any]:
@@ -61,7 +71,7 @@ def view(brand: Brand) -> dict[str, Any]:
         manifest["description"] = brand.app.description[tag]
     images = [
         job.path.relative_to(WEB).as_posix()
-        for job in plan_assets(asset_sources(brand), frozenset({"web"}))
+        for job in sorted(assets(asset_sources(brand), frozenset({"web"})), key=lambda j: j.path)
     ]
     config = json.dumps(tenant_config(brand), sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(f"{__version__}\n{config}".encode()).hexdigest()[:12]
@@ -74,10 +84,40 @@ def view(brand: Brand) -> dict[str, Any]:
     }
 
 
+def web_icon(purpose: Literal["any", "maskable"], px: int) -> PurePosixPath:
+    """Where the web app manifest's icon of that purpose and size lives."""
+    return WEB / "icons" / f"{'icon' if purpose == 'any' else 'maskable'}-{px}.png"
+
+
+def assets(s: AssetSources, platforms: frozenset[str]) -> list[AssetJob]:
+    """Manifest icons (any and maskable), favicons and the apple-touch icon (§4)."""
+    bg = "icon_background" if s.background_is_image else s.flatten_colour
+    art = "icon_foreground" if s.icon_foreground is not None else "icon"
+    jobs: list[AssetJob] = []
+    for px in WEB_ICON_SIZES:
+        jobs.append(AssetJob(web_icon("any", px), "cover", px, px, "icon"))
+        jobs.append(AssetJob(web_icon("maskable", px), "circle_fit", px, px, art,
+                             mode="RGB", scale=MASKABLE_CIRCLE, background=bg,
+                             matte=s.flatten_colour))
+    jobs.append(AssetJob(WEB / "favicon.ico", "ico", max(FAVICON_SIZES), max(FAVICON_SIZES),
+                         "icon", sizes=FAVICON_SIZES))
+    for px in (16, 32):
+        jobs.append(AssetJob(WEB / f"favicon-{px}x{px}.png", "cover", px, px, "icon"))
+    jobs.append(AssetJob(WEB / "apple-touch-icon.png", "flatten", APPLE_TOUCH, APPLE_TOUCH,
+                         "icon", mode="RGB", background=s.flatten_colour,
+                         matte=s.flatten_colour))
+    return jobs
+
+
 TARGET = Target(
     name="web",
     platforms=frozenset({"web"}),
     renders=renders,
-    base=(("web/base", "web"),),
+    templates=bundled("web"),
+    base=(("base", "web"),),
     view=view,
+    assets=assets,
+    overrides=(("web", "web"),),
+    config_dir="web",
+    bundle=("web",),
 )

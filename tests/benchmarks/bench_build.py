@@ -32,10 +32,11 @@ from pathlib import Path
 from PIL import Image
 
 from ixm_cli import api
-from ixm_cli.assets import plan_assets, render_assets
+from ixm_cli.assets import render_assets
 from ixm_cli.colors import rgb
 from ixm_cli.manifest.resolve import Workspace
 from ixm_cli.manifest.tenant import asset_sources, check_tenant
+from ixm_cli.targets import plan_assets
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 from ixm_test_helpers import Marked, make_tenant, marker_col, marker_line, run_ixm
 
-from ixm_cli import api, bundle
+from ixm_cli import api, publish
 from ixm_cli.errors import IxmError
 
 VERSION = "1.2.3+42"  # the baseline tenant's app.version + app.build
@@ -269,10 +269,10 @@ def test_a_full_disk_is_the_users_to_fix_and_keeps_the_previous_output(
     assert first.exit_code == 0, first.stderr
     before = {rel: p.read_bytes() for rel, p in files_under(out / "acme").items()}
 
-    def full(src_dir: Path, dest: Path, **_: object) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device", str(dest))
+    def full(tree: object, root: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(root / "web"))
 
-    monkeypatch.setattr(bundle, "write_zip", full)
+    monkeypatch.setattr(publish, "write_tree", full)
     result = run_ixm("build", "--platform", "web", "--jobs", "1", "--tenants", root, "--out", out)
     assert result.exit_code == 1, result.stderr
     assert "ixm: error[out]: building acme failed: no space left on device (" in result.stderr

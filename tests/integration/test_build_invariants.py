@@ -292,18 +292,16 @@ class Phase:
     name: str
     # (out, pid of the build) -> "kill now?"; checked every POLL seconds
     ready: Callable[[Path, int], bool]
+    staged: bool  # whether the build had begun writing its stage when killed
 
 
-FIRST_ZIP = "lanlingding-android-5.2.1+522.zip"  # of the rebuild (build 522)
 PHASES = [
-    # Android is rendered and iOS has begun: templates are being rendered into the stage.
-    Phase("rendering", lambda out, pid: _stage_has(out, "ios")()),
     # With --jobs 2 the Pillow work is shared with a forked helper process: while it lives,
-    # images are being made (they are written only when all are done).
-    Phase("images", lambda out, pid: _stage_has(out, "metadata")() and bool(_children(pid))),
-    # The first zip (android) is written; the 8 MB incompressible override in web/ makes
-    # the remaining zips take a while, so the kill lands among them.
-    Phase("zips", lambda out, pid: _stage_has(out, f"bundles/{FIRST_ZIP}")()),
+    # images are being made, in memory: nothing is on disk yet.
+    Phase("images", lambda out, pid: _stage(out) is None and bool(_children(pid)), False),
+    # The stage is being written (tree order: android/ first; the 32 MB incompressible
+    # override in web/ and its copy in the web bundle come later and take a while).
+    Phase("writing", lambda out, pid: _stage_has(out, "android")(), True),
 ]
 
 
@@ -353,7 +351,7 @@ def test_a_killed_build_leaves_the_previous_output_intact(tmp_path: Path) -> Non
     tenant = copy_tenant(EXAMPLES / "lanlingding", tenants)
     big = tenant / "overrides" / "web" / "media" / "noise.bin"
     big.parent.mkdir(parents=True)
-    big.write_bytes(random.Random(7).randbytes(8 << 20))
+    big.write_bytes(random.Random(7).randbytes(32 << 20))
     out = tmp_path / "out"
     build = ["build", "lanlingding", "--tenants", tenants, "--out", out, "--jobs", "2"]
     ok(ixm(*build, cwd=tmp_path))
@@ -365,7 +363,7 @@ def test_a_killed_build_leaves_the_previous_output_intact(tmp_path: Path) -> Non
 
     for phase in PHASES:
         _kill_mid_build(build, tmp_path, functools.partial(phase.ready, out), phase.name)
-        assert work_dirs(out), f"{phase.name}: the kill did not interrupt a build"
+        assert bool(work_dirs(out)) is phase.staged, f"{phase.name}: {work_dirs(out)}"
         difference = first_difference(before, tree(out / "lanlingding"))
         assert difference is None, f"killed while {phase.name}, dist changed: {difference}"
 
@@ -387,11 +385,13 @@ def test_a_killed_parallel_build_takes_its_workers_with_it(tmp_path: Path) -> No
     build = ["build", "lanlingding", "xiwangding", "--tenants", tenants, "--out", out,
              "--jobs", "2"]
 
-    def both_staging(pid: int) -> bool:
-        return out.is_dir() and len(work_dirs(out)) == 2 and len(_children(pid)) == 2
+    def both_building(pid: int) -> bool:
+        return len(_children(pid)) == 2
 
-    _kill_mid_build(build, tmp_path, both_staging, "both workers building")
-    assert len(work_dirs(out)) == 2  # neither worker got as far as publishing
+    _kill_mid_build(build, tmp_path, both_building, "both workers building")
+    # Neither worker got as far as publishing (they render in memory first).
+    assert not out.exists() or sorted(p.name for p in out.iterdir()
+                                      if not p.name.startswith(".")) == []
     ok(ixm(*build, cwd=tmp_path))
     assert work_dirs(out) == []
     assert sorted(p.name for p in out.iterdir()) == ["lanlingding", "xiwangding"]
@@ -554,7 +554,7 @@ def test_an_override_of_the_wrong_shape_is_a_user_error(one_tenant: Path) -> Non
         "error[overrides]: tenants/lanlingding/overrides/web/icons/icon-192.png/readme.txt "
         "is in the way of the generated image web/icons/icon-192.png"
     ) in result.stderr
-    assert work_dirs(one_tenant / "out") == []
+    assert not (one_tenant / "out").exists()  # refused in memory: nothing was written
 
 
 # --- bad images -------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from assets_fixtures import (
     icon_image,
 )
 
-from ixm_cli.assets import AssetSources, plan_assets, render_assets
+from ixm_cli.assets import AssetSources, render_assets
+from ixm_cli.targets import plan_assets
 
 
 @pytest.fixture(scope="module")

@@ -15,12 +15,12 @@ from ixm_cli.assets import (
     AssetSources,
     SourceProblem,
     check_sources,
-    plan_assets,
     raster,
     render_assets,
 )
 from ixm_cli.assets.checks import check_image
 from ixm_cli.errors import IxmError
+from ixm_cli.targets import plan_assets
 
 
 def _sources(icon: Path, **extra: object) -> AssetSources:

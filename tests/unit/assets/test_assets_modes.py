@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
-from ixm_cli.assets import AssetSources, plan_assets, render_assets
+from ixm_cli.assets import AssetSources, render_assets
 from ixm_cli.assets.raster import decode
+from ixm_cli.targets import plan_assets
 
 
 def _rgba_at(path: Path, xy: tuple[int, int] = (0, 0)) -> tuple[int, ...]:

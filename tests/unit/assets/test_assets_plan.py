@@ -8,10 +8,11 @@ from pathlib import Path, PurePosixPath
 import pytest
 from assets_fixtures import ALL_PLATFORMS
 
-from ixm_cli.assets import AssetSources, plan_assets
+from ixm_cli.assets import AssetSources
 from ixm_cli.assets.plan import normalise_hex, plan_reference
 from ixm_cli.colors import contrast_rgb
 from ixm_cli.errors import IxmError
+from ixm_cli.targets import plan_assets
 
 RES = "android/app/src/main/res"
 XCA = "ios/App/Assets.xcassets"

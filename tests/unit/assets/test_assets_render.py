@@ -14,8 +14,9 @@ import pytest
 from assets_fixtures import ALL_PLATFORMS, DARK_BG, ICON_BG, LIGHT_BG, Rendered
 from PIL import Image
 
-from ixm_cli.assets import AssetSources, plan_assets, render_assets
+from ixm_cli.assets import AssetSources, render_assets
 from ixm_cli.assets.plan import hex_rgb
+from ixm_cli.targets import plan_assets
 
 RES = "android/app/src/main/res"
 ICONSET = "ios/App/Assets.xcassets/AppIcon.appiconset"
