@@ -6,6 +6,8 @@ import re
 
 _HEX = re.compile(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")
 COLOR_PATTERN = _HEX.pattern
+NORMALISED_PATTERN = r"^#[0-9A-F]{6}$"
+"""What :func:`normalise` returns: the one spelling outputs carry."""
 
 
 def is_color(value: object) -> bool:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ixm_cli import __version__, colors
+from ixm_cli import __version__, colors, tenant_json
 from ixm_cli.locales import Locale
 from ixm_cli.manifest.brand import Brand, Palette, Text
 from ixm_cli.manifest.model import FEATURES
-
-TENANT_JSON_SCHEMA_ID = "https://ixm.dev/schema/tenant-v1.json"
 
 
 def _text(text: Text | None) -> dict[str, str] | None:
@@ -109,186 +107,50 @@ def brand_view(brand: Brand) -> dict[str, Any]:
 
 
 def tenant_config(brand: Brand) -> dict[str, Any]:
-    """tenant.json: the runtime config every client reads (schema: tenant_json_schema())."""
-    storage: dict[str, Any] = {"mode": brand.storage.mode}
-    if brand.storage.mode == "private":
-        storage.update(
-            {
-                k: v
-                for k, v in (
-                    ("endpoint", brand.storage.endpoint),
-                    ("bucket", brand.storage.bucket),
-                    ("region", brand.storage.region),
-                )
-                if v is not None
-            }
-        )
-    endpoints = {"api": brand.api_endpoint}
-    if brand.web_endpoint:
-        endpoints["web"] = brand.web_endpoint
-    return {
-        "$schema": TENANT_JSON_SCHEMA_ID,
-        "schema": "ixm-tenant/v1",
-        "tenant": brand.tenant,
-        "environment": brand.env or "prod",
-        "ids": {"android": brand.android_id, "ios": brand.ios_id},
-        "version": {"name": brand.app.version, "build": brand.app.build},
-        "locales": {
-            "default": brand.default_locale.tag,
-            "supported": [loc.tag for loc in brand.locales],
-        },
-        "names": {
-            loc.tag: {
-                "name": brand.app.name[loc.tag],
-                "short_name": brand.app.short_name[loc.tag],
-                **(
-                    {"description": brand.app.description[loc.tag]}
-                    if brand.app.description
-                    else {}
-                ),
-                "dir": "rtl" if loc.rtl else "ltr",
-            }
+    """tenant.json: the runtime config every client reads (its model: tenant_json)."""
+    private = brand.storage.mode == "private"
+    return tenant_json.TenantConfig(
+        tenant=brand.tenant,
+        environment=brand.env or "prod",
+        ids=tenant_json.Ids(android=brand.android_id, ios=brand.ios_id),
+        version=tenant_json.Version(name=brand.app.version, build=brand.app.build),
+        locales=tenant_json.Locales(
+            default=brand.default_locale.tag, supported=[loc.tag for loc in brand.locales]
+        ),
+        names={
+            loc.tag: tenant_json.Names(
+                name=brand.app.name[loc.tag],
+                short_name=brand.app.short_name[loc.tag],
+                description=brand.app.description[loc.tag] if brand.app.description else None,
+                dir="rtl" if loc.rtl else "ltr",
+            )
             for loc in brand.locales
         },
-        "colors": {
-            mode: {
-                "primary": p.primary,
-                "on_primary": p.on_primary,
-                "secondary": p.secondary,
-                "background": p.background,
-                "on_background": p.on_background,
-            }
-            for mode, p in (("light", brand.light), ("dark", brand.dark))
-        },
-        "typography": {"font_family": brand.font_family} if brand.font_family else {},
-        "features": {f: brand.features[f] for f in FEATURES},
-        "endpoints": endpoints,
-        "storage": storage,
-        "legal": {
-            k: v
-            for k, v in (
-                ("privacy_url", brand.legal.privacy_url),
-                ("terms_url", brand.legal.terms_url),
-                ("support_url", brand.legal.support_url),
-                ("support_email", brand.legal.support_email),
-            )
-            if v is not None
-        },
-    }
+        colors=tenant_json.Colors(light=_config_palette(brand.light),
+                                  dark=_config_palette(brand.dark)),
+        typography=tenant_json.Typography(font_family=brand.font_family or None),
+        features=tenant_json.Features(**{f: brand.features[f] for f in FEATURES}),
+        endpoints=tenant_json.Endpoints(api=brand.api_endpoint, web=brand.web_endpoint or None),
+        storage=tenant_json.Storage(
+            mode=brand.storage.mode,
+            endpoint=brand.storage.endpoint if private else None,
+            bucket=brand.storage.bucket if private else None,
+            region=brand.storage.region if private else None,
+        ),
+        legal=tenant_json.Legal(
+            privacy_url=brand.legal.privacy_url,
+            terms_url=brand.legal.terms_url,
+            support_url=brand.legal.support_url,
+            support_email=brand.legal.support_email,
+        ),
+    ).document()
+
+
+def _config_palette(p: Palette) -> tenant_json.Palette:
+    return tenant_json.Palette(primary=p.primary, on_primary=p.on_primary, secondary=p.secondary,
+                               background=p.background, on_background=p.on_background)
 
 
 def tenant_json_schema() -> dict[str, Any]:
-    """JSON Schema 2020-12 of tenant.json, so client teams can validate what they read."""
-    color = {"type": "string", "pattern": "^#[0-9A-F]{6}$"}
-    palette = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["primary", "on_primary", "secondary", "background", "on_background"],
-        "properties": {
-            k: color for k in ("primary", "on_primary", "secondary", "background", "on_background")
-        },
-    }
-    url = {"type": "string", "pattern": "^https?://"}
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": TENANT_JSON_SCHEMA_ID,
-        "title": "ixm runtime config (tenant.json), v1",
-        "type": "object",
-        "additionalProperties": False,
-        "required": [
-            "schema", "tenant", "environment", "ids", "version", "locales", "names", "colors",
-            "features", "endpoints", "storage", "legal",
-        ],
-        "properties": {
-            "$schema": {"type": "string"},
-            "schema": {"const": "ixm-tenant/v1"},
-            "tenant": {"type": "string", "pattern": "^[a-z][a-z0-9-]{1,38}$"},
-            "environment": {"type": "string", "minLength": 1},
-            "ids": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["android", "ios"],
-                "properties": {"android": {"type": "string"}, "ios": {"type": "string"}},
-            },
-            "version": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["name", "build"],
-                "properties": {
-                    "name": {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+){0,2}$"},
-                    "build": {"type": "integer", "minimum": 1},
-                },
-            },
-            "locales": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["default", "supported"],
-                "properties": {
-                    "default": {"type": "string"},
-                    "supported": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-                },
-            },
-            "names": {
-                "type": "object",
-                "additionalProperties": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["name", "short_name", "dir"],
-                    "properties": {
-                        "name": {"type": "string", "minLength": 1},
-                        "short_name": {"type": "string", "minLength": 1},
-                        "description": {"type": "string"},
-                        "dir": {"enum": ["ltr", "rtl"]},
-                    },
-                },
-            },
-            "colors": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["light", "dark"],
-                "properties": {"light": palette, "dark": palette},
-            },
-            "typography": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {"font_family": {"type": "string"}},
-            },
-            "features": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": list(FEATURES),
-                "properties": {f: {"type": "boolean"} for f in FEATURES},
-            },
-            "endpoints": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["api"],
-                "properties": {"api": url, "web": url},
-            },
-            "storage": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["mode"],
-                "properties": {
-                    "mode": {"enum": ["cloud", "private"]},
-                    "endpoint": url,
-                    "bucket": {"type": "string"},
-                    "region": {"type": "string"},
-                },
-                "if": {"properties": {"mode": {"const": "private"}}},
-                "then": {"required": ["mode", "endpoint", "bucket"]},
-                "else": {"not": {"anyOf": [{"required": ["endpoint"]}, {"required": ["bucket"]}]}},
-            },
-            "legal": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["privacy_url"],
-                "properties": {
-                    "privacy_url": url,
-                    "terms_url": url,
-                    "support_url": url,
-                    "support_email": {"type": "string"},
-                },
-            },
-        },
-    }
+    """JSON Schema 2020-12 of tenant.json (from the same model as the data)."""
+    return tenant_json.json_schema()
