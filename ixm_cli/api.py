@@ -7,14 +7,15 @@ user-fixable failures raise IxmError.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ixm_cli import bundle, fsutil, view
+from ixm_cli import bundle, changes, fsutil, view
 from ixm_cli.build import Built, render_tenant
+from ixm_cli.changes import Change
 from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, has_errors, warning
 from ixm_cli.manifest import model
 from ixm_cli.manifest.brand import Brand
@@ -29,7 +30,8 @@ from ixm_cli.manifest.tenant import (
 from ixm_cli.platform_base import bundled_root
 from ixm_cli.publish import publish
 from ixm_cli.show import render_merged, render_resolved
-from ixm_cli.targets import Registry
+from ixm_cli.targets import Provided, Registry
+from ixm_cli.targets.base import extension_values
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,9 @@ class _Plan:
     registry: Registry
     platforms: frozenset[str]
     base: Path
+    extensions: Mapping[str, Mapping[str, Any]]
+    write: bool
+    """False for a dry run or --check: compare with what is published, write nothing."""
 
 
 def _build_one(
@@ -140,11 +145,17 @@ def _build_one(
     progress: Callable[[str], None] | None = None,
 ) -> Built:
     rendered = render_tenant(brand, registry=plan.registry, platforms=plan.platforms,
-                             base=plan.base, workers=workers, progress=progress)
-    final = publish(rendered.tree, out_root, rendered.name)
+                             base=plan.base, extensions=plan.extensions, workers=workers,
+                             progress=progress)
+    final = out_root / rendered.name
+    found: tuple[Change, ...] = ()
+    if plan.write:
+        publish(rendered.tree, out_root, rendered.name)
+    else:
+        found = tuple(changes.compare(rendered.tree, final))
     # The marker publishing adds is a file of the output too.
     return Built(brand.tenant, brand.env, final, len(rendered.tree) + 1,
-                 tuple(final / rel for rel in rendered.bundles))
+                 tuple(final / rel for rel in rendered.bundles), found)
 
 
 def show(*, tenants_dir: Path, tenant: str, env: str | None = None, resolved: bool = False) -> str:
@@ -158,6 +169,12 @@ def show(*, tenants_dir: Path, tenant: str, env: str | None = None, resolved: bo
     base, problems = load_merged(ws, tenant)
     merged, _ = apply_environment(base, env)
     return render_merged(merged)
+
+
+def targets(*, registry: Registry | None = None, base: Path | None = None) -> list[Provided]:
+    """The registered targets (built-in and plug-ins) with the package that provides each;
+    a broken plug-in is an :class:`IxmError` naming it."""
+    return (registry or Registry.installed()).with_base(base).provided()
 
 
 def schema(*, tenant_json: bool = False) -> dict[str, Any]:
@@ -189,15 +206,23 @@ def build(
     jobs: int = 1,
     progress: Callable[[str], None] | None = None,
     registry: Registry | None = None,
+    base: Path | None = None,
+    extensions: Mapping[str, Mapping[str, Any]] | None = None,
+    config_file: Path | None = None,
+    write: bool = True,
 ) -> BuildReport:
     """Check then build each tenant; nothing is written unless every tenant checks clean.
 
     A tenant that fails while building (its previous output stays as it was) does not stop
-    the others: its diagnostics are in the report's ``failures``.
+    the others: its diagnostics are in the report's ``failures``. ``base`` is a vendor's
+    platform base (None: the bundled one) and ``extensions`` the values of its extension
+    points (``config_file`` names where they came from, for errors). With ``write=False``
+    nothing is written: each built entry lists what a build would change.
     """
     ws = Workspace.at(tenants_dir)
-    reg = registry or Registry.installed()
-    plan = _Plan(reg, reg.parse_platforms(platforms), bundled_root())
+    reg = (registry or Registry.installed()).with_base(base)
+    values = extension_values(reg.targets(), extensions or {}, config_file)
+    plan = _Plan(reg, reg.parse_platforms(platforms), base or bundled_root(), values, write)
     chosen = plan.platforms
     slugs = select_tenants(ws, tenants, all_tenants=all_tenants)
     folders = reg.override_folders()
@@ -206,13 +231,13 @@ def build(
     if has_errors(problems):
         raise IxmError(problems)
     out_root = out.absolute()
-    if out_root.is_dir():
+    if write and out_root.is_dir():
         bundle.cleanup_stale(out_root)
     brands = [r.brand for r in checked if r.brand is not None]
     built: list[Built] = []
     failures: list[Diagnostic] = []
     if jobs > 1 and len(brands) > 1:
-        # cookiecutter changes the working directory while rendering: processes, not threads.
+        # Rendering and Pillow are CPU-bound Python: processes, not threads.
         # Workers get the slug, not the Brand, and resolve it again: cheap, and it keeps the
         # Brand free to hold read-only mappings that do not pickle.
         # Workers die with this process: a killed build must not go on publishing tenants.

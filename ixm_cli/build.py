@@ -9,7 +9,7 @@ naming both (see :func:`ixm_cli.tree.overlay`).
 from __future__ import annotations
 
 import platform as pyplatform
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -18,6 +18,7 @@ import PIL
 
 from ixm_cli import __version__, bundle, jsontext, overrides
 from ixm_cli.assets import render_assets
+from ixm_cli.changes import Change
 from ixm_cli.fsutil import walk_files
 from ixm_cli.manifest.brand import Brand
 from ixm_cli.manifest.tenant import asset_sources
@@ -39,6 +40,8 @@ class Built:
     out: Path
     files: int
     bundles: tuple[Path, ...]
+    changes: tuple[Change, ...] = ()
+    """What the build would change on disk (a dry run or --check; empty when written)."""
 
 
 @dataclass(frozen=True)
@@ -72,30 +75,20 @@ def render_tenant(
     registry: Registry,
     platforms: frozenset[str],
     base: Path,
+    extensions: Mapping[str, Mapping[str, Any]] | None = None,
     workers: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> Rendered:
     """Everything ``ixm build`` publishes for ``brand``, in memory.
 
-    ``base`` is the platform base's root (its VERSION is recorded in build-info.json).
+    ``base`` is the platform base's root (its VERSION is recorded in build-info.json);
+    ``extensions`` the values of its templates' extension points (checked by each target).
     """
     say = progress or (lambda _msg: None)
     targets = registry.selected(platforms)
     # Every override file listed (and links refused) before anything is rendered.
     laid = overrides.collect(brand.manifests, platforms, registry.override_folders())
-    view = template_view(brand_view(brand), brand, targets)
-    base_layer: Tree = {}
-    templates: Tree = {}
-    config = Entry(jsontext.dumps(view["tenant_json"]).encode("utf-8"), layer="templates")
-    for target in targets:
-        for folder, into in target.base:
-            base_layer.update(graft(read_folder(target.templates / folder, layer="base"),
-                                    PurePosixPath(into)))
-        for r in target.renders(brand, platforms):
-            rendered = render_template(target.templates / r.template, r.variables, view)
-            templates.update(graft(rendered, PurePosixPath(r.into)))
-        if target.config_dir is not None and target.name in platforms:
-            templates[PurePosixPath(target.config_dir) / TENANT_JSON] = config
+    base_layer, templates = text_layers(brand, targets, platforms, extensions)
     override_layer = _override_layer(laid)
     say("  icons and splash screens")
     sources = asset_sources(brand)
@@ -111,6 +104,30 @@ def render_tenant(
     inputs = [*brand.manifests, *brand.assets.files(), *(p for o in laid for _, p in o.files)]
     tree[PurePosixPath(BUILD_INFO)] = _build_info(brand, tree, inputs, platforms, base)
     return Rendered(brand.output_name, dict(sorted(tree.items())), tuple(sorted(bundles)))
+
+
+def text_layers(
+    brand: Brand,
+    targets: Sequence[Target],
+    platforms: frozenset[str],
+    extensions: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[Tree, Tree]:
+    """The platform base and the rendered templates (with tenant.json) of ``targets``."""
+    view = template_view(brand_view(brand), brand, targets, extensions)
+    base_layer: Tree = {}
+    templates: Tree = {}
+    config = Entry(jsontext.dumps(view["tenant_json"]).encode("utf-8"), layer="templates")
+    for target in targets:
+        for folder, into in target.base:
+            base_layer.update(graft(read_folder(target.templates / folder, layer="base"),
+                                    PurePosixPath(into)))
+        for r in target.renders(brand, platforms):
+            rendered = render_template(target.templates / r.template, r.variables, view,
+                                       filters=target.filters)
+            templates.update(graft(rendered, PurePosixPath(r.into)))
+        if target.config_dir is not None and target.name in platforms:
+            templates[PurePosixPath(target.config_dir) / TENANT_JSON] = config
+    return base_layer, templates
 
 
 def bundle_name(brand: Brand, platform: str) -> str:

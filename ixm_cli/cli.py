@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from ixm_cli import __version__, api, output
+from ixm_cli import __version__, api, changes, config, output
 from ixm_cli.errors import IxmError, Severity, display_path
 from ixm_cli.targets import Registry
 
@@ -36,9 +36,20 @@ class ValidateFormat(str, enum.Enum):
 
 
 TenantsDir = Annotated[
-    Path,
-    typer.Option("--tenants", help="Folder holding one sub-folder per tenant.", show_default=True),
+    Path | None,
+    typer.Option("--tenants", help="Folder holding one sub-folder per tenant "
+                 "[default: from ixm.toml, else ./tenants]."),
 ]
+ConfigFile = Annotated[
+    Path | None,
+    typer.Option("--config", help="The workspace file [default: the nearest ixm.toml in this "
+                 "folder or above].", dir_okay=False),
+]
+
+
+def _workspace(config_file: Path | None) -> config.Config:
+    """The workspace file named, or found from the current folder (none: defaults)."""
+    return config.load(config_file if config_file is not None else config.find(Path.cwd()))
 
 
 def _version(value: bool) -> None:
@@ -103,15 +114,18 @@ def validate(
         ValidateFormat,
         typer.Option("--format", help="text (stderr), json (stdout) or github annotations."),
     ] = ValidateFormat.text,
-    tenants_dir: TenantsDir = Path("tenants"),
+    tenants_dir: TenantsDir = None,
+    config_file: ConfigFile = None,
 ) -> None:
     """Check manifests (alone and with each environment overlay); writes nothing."""
-    report = _run(
-        lambda: api.validate(
-            tenants_dir=tenants_dir, tenants=tenants or (), all_tenants=all_tenants
-        ),
-        json_errors=fmt is ValidateFormat.json,
-    )
+
+    def action() -> api.Report:
+        ws = _workspace(config_file)
+        return api.validate(
+            tenants_dir=tenants_dir or ws.tenants, tenants=tenants or (), all_tenants=all_tenants
+        )
+
+    report = _run(action, json_errors=fmt is ValidateFormat.json)
     diagnostics = sorted(report.diagnostics(), key=lambda d: d.sort_key())
     failed = report.failed(strict=strict)
     errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
@@ -159,12 +173,14 @@ def show(
             "--resolved", help="Show the checked brand: defaults filled, colours normalised."
         ),
     ] = False,
-    tenants_dir: TenantsDir = Path("tenants"),
+    tenants_dir: TenantsDir = None,
+    config_file: ConfigFile = None,
 ) -> None:
     """Print the manifest after extends and --env, each value with the file:line:col it came
     from."""
     text = _run(
-        lambda: api.show(tenants_dir=tenants_dir, tenant=tenant, env=env, resolved=resolved)
+        lambda: api.show(tenants_dir=tenants_dir or _workspace(config_file).tenants,
+                         tenant=tenant, env=env, resolved=resolved)
     )
     sys.stdout.write(text)
 
@@ -201,7 +217,11 @@ def _platforms_option(value: str | None) -> str | None:
     """
     if value is not None:
         try:
-            Registry.installed().parse_platforms(value)
+            registry = Registry.installed()
+        except IxmError:
+            return value  # a broken plug-in: the command reports it (exit 1)
+        try:
+            registry.parse_platforms(value)
         except IxmError as exc:
             raise typer.BadParameter(
                 "; ".join(f"{d.message} ({d.hint})" if d.hint else d.message
@@ -228,8 +248,10 @@ def build(
         str | None, typer.Option("--env", help="Environment overlay, e.g. staging (default prod).")
     ] = None,
     out: Annotated[
-        Path, typer.Option("--out", help="Output folder; each tenant goes to OUT/<tenant>[@env]/.")
-    ] = Path("dist"),
+        Path | None,
+        typer.Option("--out", help="Output folder; each tenant goes to OUT/<tenant>[@env]/ "
+                     "[default: from ixm.toml, else ./dist]."),
+    ] = None,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", min=1, help="Processes to use (default: the CPUs this may use)."),
@@ -237,7 +259,15 @@ def build(
     fmt: Annotated[
         BuildFormat, typer.Option("--format", help="text (progress on stderr) or json (stdout).")
     ] = BuildFormat.text,
-    tenants_dir: TenantsDir = Path("tenants"),
+    tenants_dir: TenantsDir = None,
+    config_file: ConfigFile = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print per file create/change/remove/identical; "
+                           "write nothing.")
+    ] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 when an output is stale.")
+    ] = False,
 ) -> None:
     """Build Android, iOS and web trees, store metadata and zips for each tenant."""
 
@@ -245,23 +275,30 @@ def build(
         if fmt is BuildFormat.text:
             print(f"ixm: {message}", file=sys.stderr)
 
-    report = _run(
-        lambda: api.build(
-            tenants_dir=tenants_dir,
-            out=out,
+    def action() -> api.BuildReport:
+        ws = _workspace(config_file)
+        return api.build(
+            tenants_dir=tenants_dir or ws.tenants,
+            out=out or ws.out,
             tenants=tenants or (),
             all_tenants=all_tenants,
-            platforms=platform,
+            platforms=platform if platform is not None else ws.platforms,
             env=env,
             jobs=jobs or _usable_cpus(),
             progress=progress,
-        ),
-        json_errors=fmt is BuildFormat.json,
-    )
+            base=ws.base,
+            extensions=ws.extensions,
+            config_file=ws.file,
+            write=not (dry_run or check),
+        )
+
+    report = _run(action, json_errors=fmt is BuildFormat.json)
+    stale = (dry_run or check) and any(changes.stale(list(b.changes)) for b in report.built)
+    failed = not report.ok or (check and stale)
     if fmt is BuildFormat.json:
         output.print_json(
             {
-                "ok": report.ok,
+                "ok": not failed,
                 "built": [
                     {
                         "tenant": b.tenant,
@@ -269,6 +306,8 @@ def build(
                         "out": str(b.out),
                         "files": b.files,
                         "bundles": [str(p) for p in b.bundles],
+                        **({"changes": [{"verb": c.verb.value, "path": c.path.as_posix()}
+                                        for c in b.changes]} if dry_run or check else {}),
                     }
                     for b in report.built
                 ],
@@ -276,12 +315,60 @@ def build(
                 "diagnostics": [output.diagnostic_data(d) for d in report.failures],
             }
         )
-        raise typer.Exit(0 if report.ok else 1)
+        raise typer.Exit(1 if failed else 0)
     output.print_text(report.warnings)
     for b in report.built:
+        shown = display_path(b.out)
+        if not (dry_run or check):
+            print(f"ixm: wrote {shown} ({b.files} files, {len(b.bundles)} bundles)",
+                  file=sys.stderr)
+            continue
+        for c in b.changes:
+            if dry_run or c.verb is not changes.Verb.identical:
+                print(f"{c.verb.value:>9}  {shown}/{c.path.as_posix()}")
+        counts = {v: sum(c.verb is v for c in b.changes) for v in changes.Verb}
+        state = "stale" if changes.stale(list(b.changes)) else "up to date"
         print(
-            f"ixm: wrote {display_path(b.out)} ({b.files} files, {len(b.bundles)} bundles)",
+            f"ixm: {shown} is {state}: " + ", ".join(f"{n} {v.value}" for v, n in counts.items()),
             file=sys.stderr,
         )
     output.print_text(report.failures)
-    raise typer.Exit(0 if report.ok else 1)
+    if check and stale:
+        print("ixm: outputs are stale; run ixm build to update them", file=sys.stderr)
+    raise typer.Exit(1 if failed else 0)
+
+
+class TargetsFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def targets(
+    fmt: Annotated[
+        TargetsFormat, typer.Option("--format", help="text (a table) or json (stdout).")
+    ] = TargetsFormat.text,
+    config_file: ConfigFile = None,
+) -> None:
+    """List the registered targets (built-in and plug-ins) with their package and version."""
+    provided = _run(lambda: api.targets(base=_workspace(config_file).base),
+                    json_errors=fmt is TargetsFormat.json)
+    rows = [
+        {
+            "name": p.target.name,
+            "package": p.package,
+            "version": p.version,
+            "platform": p.target.is_platform,
+            "default": p.target.default,
+            "templates": str(p.target.templates),
+        }
+        for p in provided
+    ]
+    if fmt is TargetsFormat.json:
+        output.print_json({"targets": rows})
+        return
+    for row in rows:
+        kind = ("platform" if row["platform"] else "built with " + ", ".join(
+            sorted(next(p.target.platforms for p in provided if p.target.name == row["name"]))))
+        default = "" if row["default"] or not row["platform"] else ", opt-in"
+        print(f"{row['name']:<12} {row['package']} {row['version']}  ({kind}{default})")

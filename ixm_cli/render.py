@@ -20,8 +20,9 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import plistlib
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -44,7 +45,27 @@ def json_document(value: Any) -> str:
     return jsontext.dumps(value).removesuffix("\n")
 
 
-VIEW_FILTERS = {"json_document": json_document}
+def plist_entries(values: Mapping[str, Any]) -> str:
+    """``<key>…</key>`` and value lines for a dictionary, to continue a plist's top-level
+    dict (one tab deep): plistlib writes them, so every value is escaped as Apple's parser
+    reads it. Empty for no values."""
+    if not values:
+        return ""
+    lines = plistlib.dumps(dict(values), sort_keys=True).decode("utf-8").splitlines()
+    body = lines[lines.index("<dict>") + 1 : len(lines) - 1 - lines[::-1].index("</dict>")]
+    return "\n".join(body)
+
+
+def plist_document(values: Mapping[str, Any]) -> str:
+    """A whole plist holding ``values``; the template's own last line break ends it."""
+    return plistlib.dumps(dict(values), sort_keys=True).decode("utf-8").removesuffix("\n")
+
+
+VIEW_FILTERS: Mapping[str, Callable[[Any], str]] = {
+    "json_document": json_document,
+    "plist_entries": plist_entries,
+    "plist_document": plist_document,
+}
 
 
 class IxmFilters(Extension):
@@ -109,29 +130,38 @@ def _copy_only(rel: PurePosixPath, globs: tuple[str, ...]) -> bool:
 
 
 @cache
-def _environment(template: Path, root: Path) -> StrictEnvironment:
+def _environment(
+    template: Path, root: Path, filters: tuple[tuple[str, Callable[[Any], str]], ...]
+) -> StrictEnvironment:
     env = StrictEnvironment(
         context={"cookiecutter": {"_extensions": ["ixm_cli.render.IxmFilters"]}},
         keep_trailing_newline=True,
     )
+    env.filters.update(filters)
     # cookiecutter's loader path, made absolute: no chdir into the template.
     env.loader = FileSystemLoader([str(root), str(template / "templates")])
     return env
 
 
 def render_template(
-    template: Path, variables: Mapping[str, Any], brand: Any, *, layer: str = LAYER
+    template: Path,
+    variables: Mapping[str, Any],
+    brand: Any,
+    *,
+    filters: Mapping[str, Callable[[Any], str]] | None = None,
+    layer: str = LAYER,
 ) -> Tree:
     """Render one cookiecutter template in memory: ``{path: Entry}``, paths relative to the
     folder the template would be generated into (the rendered root folder is their first part).
 
     ``variables`` are plain template variables (folder names, the current locale); ``brand``
-    is the brand view passed as data under ``_ixm``.
+    is the brand view passed as data under ``_ixm``; ``filters`` are the target's own
+    escaping filters, beside ixm's.
     """
     config = template_config(template)
     copy_globs = [str(g) for g in config.get("_copy_without_render", [])]
     root, files = _listing(template, tuple(copy_globs))
-    env = _environment(template, root)
+    env = _environment(template, root, tuple(sorted((filters or {}).items())))
     context = {
         "cookiecutter": {
             **{k: v for k, v in config.items() if not k.startswith("_")},

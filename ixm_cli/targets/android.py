@@ -14,6 +14,8 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ixm_cli.assets.plan import (
     DENSITIES,
     LAYER_DP,
@@ -34,6 +36,25 @@ from ixm_cli.targets.base import Render, Target, bundled
 
 RES = "android/app/src/main/res"
 ANDROID_RES = PurePosixPath(RES)
+
+
+class GradlePlugin(BaseModel):
+    """A Gradle plugin the vendor's app applies (e.g. com.google.gms.google-services)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$")
+    version: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
+    """Pinned in the root build.gradle.kts (apply false); None when the settings' plugin
+    management already pins it."""
+
+
+class Extensions(BaseModel):
+    """``[extensions.android]`` in ixm.toml: what the base's Gradle files take."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    gradle_plugins: list[GradlePlugin] = []
 
 
 def renders(brand: Brand, platforms: frozenset[str]) -> list[Render]:
@@ -166,4 +187,5 @@ TARGET = Target(
     overrides=(("android", "android"),),
     config_dir="android/app/src/main/assets",
     bundle=("android", "metadata/android"),
+    extensions=Extensions,
 )

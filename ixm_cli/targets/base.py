@@ -16,8 +16,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
 from ixm_cli.assets.plan import AssetJob, AssetSources
-from ixm_cli.errors import IxmError
+from ixm_cli.errors import IxmError, Location, error
 from ixm_cli.manifest.brand import Brand
 
 ENTRY_POINTS = "ixm.targets"
@@ -59,6 +61,11 @@ class Target:
     """Folders of ``dist/<tenant>/`` this platform's zip holds."""
     default: bool = True
     """Built when no ``--platform`` is given (a plug-in may be opt-in)."""
+    filters: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
+    """Escaping filters this target's templates use, for formats ixm does not know."""
+    extensions: type[BaseModel] | None = None
+    """The extension points of this target's templates: what ``[extensions.<name>]`` in
+    ixm.toml may hold (a pydantic model; its dump is offered as _ixm.extensions.<name>)."""
 
     @property
     def is_platform(self) -> bool:
@@ -178,6 +185,44 @@ class Registry:
         return [o for t in self.targets() for o in t.overrides]
 
 
+def extension_values(
+    targets: Sequence[Target], given: Mapping[str, Mapping[str, Any]], source: Path | None
+) -> dict[str, dict[str, Any]]:
+    """Each target's ``[extensions.<name>]`` from ixm.toml, checked by the target's own model
+    (defaults filled), for every target that declares extension points.
+
+    A table for a target that is not installed, or has no extension points, is an error:
+    silently ignoring a vendor's Gradle plugin would ship an app without it.
+    """
+    known = {t.name: t for t in targets}
+    where = Location(source) if source is not None else None
+    problems = []
+    for name in sorted(given):
+        target = known.get(name)
+        if target is None or target.extensions is None:
+            have = ", ".join(sorted(n for n, t in known.items() if t.extensions)) or "none"
+            why = "is not an installed target" if target is None else "has no extension points"
+            problems.append(error("config", f"[extensions.{name}]: {name!r} {why}", where,
+                                  f"targets with extension points: {have}"))
+    values: dict[str, dict[str, Any]] = {}
+    for target in targets:
+        if target.extensions is None:
+            continue
+        try:
+            values[target.name] = target.extensions.model_validate(
+                dict(given.get(target.name, {}))).model_dump(mode="json")
+        except ValidationError as exc:
+            for e in exc.errors():
+                key = ".".join(str(p) for p in e["loc"])
+                problems.append(error(
+                    "config", f"[extensions.{target.name}] {key}: {e['msg'].lower()}", where,
+                    "see the README's section on extension points",
+                ))
+    if problems:
+        raise IxmError(problems)
+    return values
+
+
 def _broken(package: str, name: str, why: str) -> IxmError:
     return IxmError.single(
         "targets",
@@ -188,10 +233,15 @@ def _broken(package: str, name: str, why: str) -> IxmError:
 
 
 def template_view(
-    common: Mapping[str, Any], brand: Brand, targets: Sequence[Target]
+    common: Mapping[str, Any],
+    brand: Brand,
+    targets: Sequence[Target],
+    extensions: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The common brand view plus each selected target's own part under its name."""
+    """The common brand view plus each selected target's own part under its name, and the
+    base's extension values under ``extensions``."""
     view = dict(common)
+    view["extensions"] = dict(extensions or {})
     for target in targets:
         if target.view is not None:
             if target.name in view:

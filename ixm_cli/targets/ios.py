@@ -9,7 +9,11 @@ step, and App/tenant.json from the config target.
 
 from __future__ import annotations
 
+import plistlib
 from pathlib import PurePosixPath
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from ixm_cli import jsontext
 from ixm_cli.assets.plan import IOS_ICON, SPLASH_LOGO_PT, AssetJob, AssetSources
@@ -18,6 +22,49 @@ from ixm_cli.targets.base import Render, Target, bundled
 
 APP = "ios/App"
 IOS_ASSETS = PurePosixPath("ios/App/Assets.xcassets")
+
+
+GENERATED_INFO_KEYS = frozenset({
+    "CFBundleDevelopmentRegion", "CFBundleDisplayName", "CFBundleExecutable",
+    "CFBundleIdentifier", "CFBundleInfoDictionaryVersion", "CFBundleLocalizations",
+    "CFBundleName", "CFBundlePackageType", "CFBundleShortVersionString", "CFBundleVersion",
+    "LSRequiresIPhoneOS", "NSAppTransportSecurity", "UIApplicationSceneManifest",
+    "UILaunchScreen", "UISupportedInterfaceOrientations",
+    "UISupportedInterfaceOrientations~ipad",
+})
+"""The Info.plist keys ios/template writes itself (a test keeps this list equal to them)."""
+
+
+def _plist_values(values: dict[str, Any]) -> dict[str, Any]:
+    try:
+        plistlib.dumps(values)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValueError(f"not a property-list value ({exc})") from None
+    return values
+
+
+class Extensions(BaseModel):
+    """``[extensions.ios]`` in ixm.toml: Info.plist keys and entitlements the vendor's app
+    needs, added without overriding the generated files."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    info_plist: dict[str, Any] = {}
+    entitlements: dict[str, Any] = {}
+
+    @field_validator("info_plist")
+    @classmethod
+    def _info(cls, values: dict[str, Any]) -> dict[str, Any]:
+        taken = sorted(GENERATED_INFO_KEYS & values.keys())
+        if taken:
+            raise ValueError(f"{', '.join(taken)} is written by ixm from brand.yaml; "
+                             "remove it here")
+        return _plist_values(values)
+
+    @field_validator("entitlements")
+    @classmethod
+    def _entitlements(cls, values: dict[str, Any]) -> dict[str, Any]:
+        return _plist_values(values)
 
 
 def renders(brand: Brand, platforms: frozenset[str]) -> list[Render]:
@@ -84,4 +131,5 @@ TARGET = Target(
     overrides=(("ios", "ios"),),
     config_dir="ios/App",
     bundle=("ios", "metadata/ios"),
+    extensions=Extensions,
 )

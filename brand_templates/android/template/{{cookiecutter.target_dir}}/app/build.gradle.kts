@@ -4,6 +4,9 @@
 plugins {
     id("com.android.application")
     id("org.jetbrains.kotlin.android")
+{%- for plugin in b.extensions.android.gradle_plugins %}
+    id({{ plugin.id|gradle_kts_string }})
+{%- endfor %}
 }
 
 android {

@@ -3,4 +3,7 @@
 plugins {
     id("com.android.application") version "8.7.3" apply false
     id("org.jetbrains.kotlin.android") version "2.0.21" apply false
+{%- for plugin in cookiecutter._ixm.extensions.android.gradle_plugins %}
+    id({{ plugin.id|gradle_kts_string }}){% if plugin.version %} version {{ plugin.version|gradle_kts_string }}{% endif %} apply false
+{%- endfor %}
 }
