@@ -257,7 +257,8 @@ def build(
                     failures += exc.diagnostics
                     continue
                 if progress:
-                    progress(f"built {b.output_name} -> {display_path(result.out)}")
+                    done = "built" if write else "rendered"
+                    progress(f"{done} {b.output_name} -> {display_path(result.out)}")
                 built.append(result)
     else:
         for b in brands:
