@@ -32,7 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ixm_cli.errors import Diagnostic, IxmError, Location, error
+from ixm_cli.errors import Diagnostic, IxmError, Location, error, pydantic_message
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -133,7 +133,7 @@ def _problem(path: Path, e: Any) -> Diagnostic:
         message = f"unknown setting {key!r}"
         hint = "settings are base, tenants, out, platforms and [extensions.<target>]"
     else:
-        message = f"{key}: {e['msg'].lower()}"
+        message = f"{key}: {pydantic_message(e['msg'])}"
         hint = "see the README's ixm.toml section"
     return error("config", message, Location(path), hint)
 

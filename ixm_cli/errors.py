@@ -110,5 +110,12 @@ class IxmError(Exception):
         return cls([error(field, message, location, hint)])
 
 
+def pydantic_message(msg: str) -> str:
+    """A pydantic error message to continue a sentence: "Value error, " dropped, the first
+    letter lowered unless it starts a name (``CFBundleName …``)."""
+    msg = msg.removeprefix("Value error, ")
+    return msg[:1].lower() + msg[1:] if msg[:2].istitle() else msg
+
+
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)

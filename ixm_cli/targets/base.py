@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ixm_cli.assets.plan import AssetJob, AssetSources
-from ixm_cli.errors import IxmError, Location, error
+from ixm_cli.errors import IxmError, Location, error, pydantic_message
 from ixm_cli.manifest.brand import Brand
 
 ENTRY_POINTS = "ixm.targets"
@@ -214,10 +214,9 @@ def extension_values(
         except ValidationError as exc:
             for e in exc.errors():
                 key = ".".join(str(p) for p in e["loc"])
-                problems.append(error(
-                    "config", f"[extensions.{target.name}] {key}: {e['msg'].lower()}", where,
-                    "see the README's section on extension points",
-                ))
+                message = f"[extensions.{target.name}] {key}: {pydantic_message(e['msg'])}"
+                problems.append(error("config", message, where,
+                                      "see the README's section on extension points"))
     if problems:
         raise IxmError(problems)
     return values
