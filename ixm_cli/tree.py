@@ -73,7 +73,11 @@ def overlay(layers: Iterable[Mapping[PurePosixPath, Entry]]) -> Tree:
     """
     merged: Tree = {}
     for layer in layers:
-        merged.update(layer)
+        for rel, entry in layer.items():
+            earlier = merged.get(rel)
+            if earlier is not None and _hidden(earlier, entry):
+                raise _hides(rel, earlier, entry)
+            merged[rel] = entry
     _refuse_shape_clashes(merged)
     return dict(sorted(merged.items()))
 
@@ -81,6 +85,24 @@ def overlay(layers: Iterable[Mapping[PurePosixPath, Entry]]) -> Tree:
 LAYERS = {"base": "base file", "templates": "generated file", "overrides": "override",
           "images": "generated image"}
 """The layers in the order they are laid (later wins), and how a message names their files."""
+
+
+def _hidden(earlier: Entry, later: Entry) -> bool:
+    """An override replaced by a generated image would be silently lost: the tenant meant
+    something by it. Overrides over base files and templates are what overrides are for."""
+    return earlier.layer == "overrides" and later.layer == "images"
+
+
+def _hides(rel: PurePosixPath, earlier: Entry, later: Entry) -> IxmError:
+    shown = display_path(earlier.source) if earlier.source else str(rel)
+    return IxmError.single(
+        earlier.layer,
+        f"{shown} would be replaced by the {LAYERS.get(later.layer, 'file')} {rel}: ixm makes "
+        "that file itself",
+        Location(earlier.source) if earlier.source else None,
+        "remove the override; to change the image, change its source under assets: in "
+        "brand.yaml",
+    )
 
 
 def _refuse_shape_clashes(tree: Tree) -> None:

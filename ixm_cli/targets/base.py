@@ -240,7 +240,11 @@ def template_view(
     """The common brand view plus each selected target's own part under its name, and the
     base's extension values under ``extensions``."""
     view = dict(common)
-    view["extensions"] = dict(extensions or {})
+    given = extensions or {}
+    view["extensions"] = {
+        t.name: given.get(t.name) or t.extensions().model_dump(mode="json")
+        for t in targets if t.extensions is not None
+    }
     for target in targets:
         if target.view is not None:
             if target.name in view:

@@ -500,7 +500,6 @@ def test_overrides_are_laid_over_the_tree_parent_first_images_last(tmp_path: Pat
         parent / "web/shared.txt": "from the partner\n",  # nobody else has it: kept
         child / "web/robots.txt": "child\n",
         child / "web/index.html": "<!doctype html><title>custom</title>\n",  # over a render
-        child / "web/icons/icon-192.png": "not an icon\n",  # generated images win
         child / "android/app/proguard-rules.pro": "# the customer's rules\n",  # over the base
         child / "metadata/android/en-US/title.txt": "YunZhu (custom)\n",
         child / "metadata/ios/en-US/name.txt": "YunZhu (custom)\n",
@@ -534,12 +533,26 @@ def test_overrides_are_laid_over_the_tree_parent_first_images_last(tmp_path: Pat
     assert (dist / "web/shared.txt").read_text() == "from the partner\n"
     assert (dist / "web/index.html").read_text() == "<!doctype html><title>custom</title>\n"
     assert (dist / "metadata/ios/en-US/name.txt").read_text() == "YunZhu (custom)\n"
-    icon = (dist / "web/icons/icon-192.png").read_bytes()
-    assert icon.startswith(b"\x89PNG\r\n\x1a\n")
-    assert struct.unpack(">II", icon[16:24]) == (192, 192)  # IHDR: the generated icon
     assert inputs(dist) == listed(*files)  # every override, the parent's and the child's
     with zipfile.ZipFile(dist / "bundles" / "yunzhuding-ios-2.3.0+230.zip") as zf:
         assert zf.read("metadata/ios/en-US/name.txt") == b"YunZhu (custom)\n"
+
+
+def test_an_override_of_a_generated_image_is_a_user_error(one_tenant: Path) -> None:
+    """Images are made from the brand's sources: an override of one would be silently lost,
+    so it is refused, naming the override and the image."""
+    icon = one_tenant / "tenants/lanlingding/overrides/web/icons/icon-192.png"
+    icon.parent.mkdir(parents=True)
+    icon.write_bytes(b"not an icon\n")
+    result = ixm("build", "lanlingding", "--platform", "web", "--out", "out", cwd=one_tenant)
+    assert result.returncode == 1, result.stderr
+    assert (
+        "tenants/lanlingding/overrides/web/icons/icon-192.png: error[overrides]: "
+        "tenants/lanlingding/overrides/web/icons/icon-192.png would be replaced by the "
+        "generated image web/icons/icon-192.png"
+    ) in result.stderr
+    assert "hint: remove the override" in result.stderr
+    assert not (one_tenant / "out").exists()
 
 
 def test_an_override_of_the_wrong_shape_is_a_user_error(one_tenant: Path) -> None:
