@@ -19,7 +19,7 @@ from ixm_cli.changes import Change
 from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, has_errors, warning
 from ixm_cli.manifest import model
 from ixm_cli.manifest.brand import Brand
-from ixm_cli.manifest.resolve import Workspace, apply_environment, get
+from ixm_cli.manifest.resolve import PROD, Workspace, apply_environment, environments, get
 from ixm_cli.manifest.tenant import (
     Checked,
     check_all_environments,
@@ -187,8 +187,12 @@ class BuildReport:
     built: Sequence[Built]
     warnings: Sequence[Diagnostic]
     failures: Sequence[Diagnostic] = ()
-    """Tenants that checked clean but failed while building (e.g. an --out folder not made
-    by ixm): the others were still built, as a CI fan-out expects."""
+    """Why tenants failed (their manifest's errors, or a failure while building, e.g. an
+    --out folder not made by ixm): the others were still built, as a CI fan-out expects."""
+    failed: Sequence[str] = ()
+    """The tenants that failed, in order."""
+    skipped: Sequence[str] = ()
+    """Tenants left out because they do not define the environment asked for (--all)."""
 
     @property
     def ok(self) -> bool:
@@ -210,11 +214,16 @@ def build(
     extensions: Mapping[str, Mapping[str, Any]] | None = None,
     config_file: Path | None = None,
     write: bool = True,
+    fail_fast: bool = False,
 ) -> BuildReport:
-    """Check then build each tenant; nothing is written unless every tenant checks clean.
+    """Check then build each tenant.
 
-    A tenant that fails while building (its previous output stays as it was) does not stop
-    the others: its diagnostics are in the report's ``failures``. ``base`` is a vendor's
+    A tenant whose manifest has errors, or that fails while building (its previous output
+    stays as it was), does not stop the others: its diagnostics are in the report's
+    ``failures``. When no tenant checks clean, or with ``fail_fast`` when any does not, it
+    raises before anything is written; ``fail_fast`` also stops at the first build failure.
+    With ``env`` and every tenant (none named), tenants that do not define ``env`` are
+    skipped; an error only when none does. ``base`` is a vendor's
     platform base (None: the bundled one) and ``extensions`` the values of its extension
     points (``config_file`` names where they came from, for errors). With ``write=False``
     nothing is written: each built entry lists what a build would change.
@@ -225,17 +234,23 @@ def build(
     plan = _Plan(reg, reg.parse_platforms(platforms), base or bundled_root(), values, write)
     chosen = plan.platforms
     slugs = select_tenants(ws, tenants, all_tenants=all_tenants)
+    skipped: list[str] = []
+    if env not in (None, PROD) and (all_tenants or not tenants):
+        slugs, skipped = _defining(ws, slugs, env)
     folders = reg.override_folders()
     checked = [check_tenant(ws, slug, env, folders=folders) for slug in slugs]
     problems = [d for r in checked for d in r.diagnostics]
-    if has_errors(problems):
+    broken = [r for r in checked if r.brand is None]
+    if broken and (fail_fast or len(broken) == len(checked)):
         raise IxmError(problems)
+    failed = [r.slug for r in broken]
+    failures: list[Diagnostic] = [
+        d for r in broken for d in r.diagnostics if d.severity is Severity.ERROR]
     out_root = out.absolute()
     if write and out_root.is_dir():
         bundle.cleanup_stale(out_root)
     brands = [r.brand for r in checked if r.brand is not None]
     built: list[Built] = []
-    failures: list[Diagnostic] = []
     if jobs > 1 and len(brands) > 1:
         # Rendering and Pillow are CPU-bound Python: processes, not threads.
         # Workers get the slug, not the Brand, and resolve it again: cheap, and it keeps the
@@ -255,6 +270,10 @@ def build(
                     result = fut.result()
                 except IxmError as exc:
                     failures += exc.diagnostics
+                    failed.append(b.tenant)
+                    if fail_fast:
+                        pool.shutdown(cancel_futures=True)
+                        break
                     continue
                 if progress:
                     done = "built" if write else "rendered"
@@ -268,5 +287,28 @@ def build(
                 built.append(_build_one(b, out_root, plan, workers=jobs, progress=progress))
             except IxmError as exc:
                 failures += exc.diagnostics
+                failed.append(b.tenant)
+                if fail_fast:
+                    break
     warnings = [d for d in problems if d.severity is Severity.WARNING]
-    return BuildReport(built, warnings, failures)
+    return BuildReport(built, warnings, failures, failed, skipped)
+
+
+def _defining(ws: Workspace, slugs: list[str], env: str) -> tuple[list[str], list[str]]:
+    """(tenants that define ``env``, those that do not). A manifest that cannot be read is
+    kept: its check reports why."""
+    keep: list[str] = []
+    skip: list[str] = []
+    for slug in slugs:
+        try:
+            merged, _ = load_merged(ws, slug)
+        except IxmError:
+            keep.append(slug)
+            continue
+        (keep if env in environments(merged) else skip).append(slug)
+    if not keep:
+        raise IxmError.single(
+            "env", f"no tenant defines the environment {env!r}", None,
+            "add it under environments: in a tenant's brand.yaml, or build without --env",
+        )
+    return keep, skip

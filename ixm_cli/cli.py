@@ -268,6 +268,10 @@ def build(
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 when an output is stale.")
     ] = False,
+    fail_fast: Annotated[
+        bool, typer.Option("--fail-fast", help="Stop at the first tenant that fails (default: "
+                           "build every tenant that checks clean, report the rest).")
+    ] = False,
 ) -> None:
     """Build Android, iOS and web trees, store metadata and zips for each tenant."""
 
@@ -290,6 +294,7 @@ def build(
             extensions=ws.extensions,
             config_file=ws.file,
             write=not (dry_run or check),
+            fail_fast=fail_fast,
         )
 
     report = _run(action, json_errors=fmt is BuildFormat.json)
@@ -311,6 +316,8 @@ def build(
                     }
                     for b in report.built
                 ],
+                "failed": list(report.failed),
+                "skipped": list(report.skipped),
                 "warnings": [output.diagnostic_data(d) for d in report.warnings],
                 "diagnostics": [output.diagnostic_data(d) for d in report.failures],
             }
@@ -332,7 +339,12 @@ def build(
             f"ixm: {shown} is {state}: " + ", ".join(f"{n} {v.value}" for v, n in counts.items()),
             file=sys.stderr,
         )
+    for slug in report.skipped:
+        print(f"ixm: skipped {slug}: it does not define environment {env!r}", file=sys.stderr)
     output.print_text(report.failures)
+    if report.failed:
+        print(f"ixm: {len(report.failed)} tenant(s) failed: {', '.join(report.failed)}; "
+              f"{len(report.built)} built", file=sys.stderr)
     if check and stale:
         print("ixm: outputs are stale; run ixm build to update them", file=sys.stderr)
     raise typer.Exit(1 if failed else 0)
