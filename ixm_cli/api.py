@@ -16,7 +16,7 @@ from typing import Any
 from ixm_cli import bundle, changes, fsutil, view
 from ixm_cli.build import Built, render_tenant
 from ixm_cli.changes import Change
-from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, has_errors, warning
+from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, warning
 from ixm_cli.manifest import model
 from ixm_cli.manifest.brand import Brand
 from ixm_cli.manifest.resolve import PROD, Workspace, apply_environment, environments, get
