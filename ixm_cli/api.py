@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ixm_cli import bundle, changes, fsutil, view
+from ixm_cli import bundle, changes, fsutil, shards, view
 from ixm_cli.build import Built, render_tenant
 from ixm_cli.changes import Change
 from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, warning
@@ -215,6 +215,8 @@ def build(
     config_file: Path | None = None,
     write: bool = True,
     fail_fast: bool = False,
+    shard: str | None = None,
+    changed_since: str | None = None,
 ) -> BuildReport:
     """Check then build each tenant.
 
@@ -233,7 +235,10 @@ def build(
     values = extension_values(reg.targets(), extensions or {}, config_file)
     plan = _Plan(reg, reg.parse_platforms(platforms), base or bundled_root(), values, write)
     chosen = plan.platforms
-    slugs = select_tenants(ws, tenants, all_tenants=all_tenants)
+    slugs = _scope(ws, tenants, all_tenants=all_tenants, shard=shard,
+                   changed_since=changed_since, everything=[plan.base, *_files(config_file)])
+    if not slugs:
+        return BuildReport([], [])
     skipped: list[str] = []
     if env not in (None, PROD) and (all_tenants or not tenants):
         slugs, skipped = _defining(ws, slugs, env)
@@ -292,6 +297,57 @@ def build(
                     break
     warnings = [d for d in problems if d.severity is Severity.WARNING]
     return BuildReport(built, warnings, failures, failed, skipped)
+
+
+def _files(path: Path | None) -> list[Path]:
+    return [] if path is None else [path]
+
+
+def _scope(
+    ws: Workspace,
+    tenants: Sequence[str],
+    *,
+    all_tenants: bool,
+    shard: str | None,
+    changed_since: str | None,
+    everything: Sequence[Path],
+) -> list[str]:
+    """The tenants a run covers: named or all, then those a change touches, then those of one
+    shard (planned over every tenant in scope before the change filter, so assignments do
+    not move with what changed)."""
+    slugs = select_tenants(ws, tenants, all_tenants=all_tenants)
+    if shard is not None:
+        mine = set(shards.select(ws, slugs, shard))
+        slugs = [s for s in slugs if s in mine]
+    if changed_since is not None:
+        slugs = shards.changed_since(ws, slugs, changed_since, everything)
+    return slugs
+
+
+def plan(
+    *,
+    tenants_dir: Path,
+    shard_count: int,
+    tenants: Sequence[str] = (),
+    all_tenants: bool = False,
+    changed_since: str | None = None,
+    base: Path | None = None,
+    config_file: Path | None = None,
+) -> list[shards.Shard]:
+    """``ixm plan``: the tenants in ``shard_count`` stable, cost-balanced shards; with
+    ``changed_since``, each shard keeps only the tenants a change touches."""
+    ws = Workspace.at(tenants_dir)
+    slugs = select_tenants(ws, tenants, all_tenants=all_tenants)
+    planned = shards.plan(ws, slugs, shard_count)
+    if changed_since is None:
+        return planned
+    touched = set(shards.changed_since(ws, slugs, changed_since,
+                                       [base or bundled_root(), *_files(config_file)]))
+    return [
+        shards.Shard(s.index, s.of, tuple(t for t in s.tenants if t in touched),
+                     sum(shards.cost(ws, t) for t in s.tenants if t in touched))
+        for s in planned
+    ]
 
 
 def _defining(ws: Workspace, slugs: list[str], env: str) -> tuple[list[str], list[str]]:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from ixm_cli import __version__, api, changes, config, output
+from ixm_cli import __version__, api, changes, config, output, shards
 from ixm_cli.errors import IxmError, Severity, display_path
 from ixm_cli.targets import Registry
 
@@ -272,6 +272,14 @@ def build(
         bool, typer.Option("--fail-fast", help="Stop at the first tenant that fails (default: "
                            "build every tenant that checks clean, report the rest).")
     ] = False,
+    shard: Annotated[
+        str | None, typer.Option("--shard", metavar="K/N",
+                                 help="Build only shard K of N (see ixm plan).")
+    ] = None,
+    changed_since: Annotated[
+        str | None, typer.Option("--changed-since", metavar="REF",
+                                 help="Only tenants a change since git REF touches.")
+    ] = None,
 ) -> None:
     """Build Android, iOS and web trees, store metadata and zips for each tenant."""
 
@@ -295,6 +303,8 @@ def build(
             config_file=ws.file,
             write=not (dry_run or check),
             fail_fast=fail_fast,
+            shard=shard,
+            changed_since=changed_since,
         )
 
     report = _run(action, json_errors=fmt is BuildFormat.json)
@@ -348,6 +358,56 @@ def build(
     if check and stale:
         print("ixm: outputs are stale; run ixm build to update them", file=sys.stderr)
     raise typer.Exit(1 if failed else 0)
+
+
+class PlanFormat(str, enum.Enum):
+    json = "json"
+    github = "github"
+    gitlab = "gitlab"
+    buildkite = "buildkite"
+
+
+@app.command()
+def plan(
+    shard_count: Annotated[
+        int, typer.Option("--shards", min=1, help="How many CI jobs to fan out to.")
+    ],
+    tenants: Annotated[
+        list[str] | None, typer.Argument(help="Tenant slugs; all tenants when none is named.")
+    ] = None,
+    fmt: Annotated[
+        PlanFormat, typer.Option("--format", help="json, or the CI engine's own form: github "
+                                 "($GITHUB_OUTPUT lines), gitlab (child pipeline), buildkite.")
+    ] = PlanFormat.json,
+    changed_since: Annotated[
+        str | None, typer.Option("--changed-since", metavar="REF",
+                                 help="Keep only tenants a change since git REF touches.")
+    ] = None,
+    command: Annotated[
+        str, typer.Option("--command", help="What each gitlab/buildkite job runs, before "
+                          "--shard K/N.")
+    ] = "ixm build --all",
+    tenants_dir: TenantsDir = None,
+    config_file: ConfigFile = None,
+) -> None:
+    """Split the tenants into stable, cost-balanced shards for a CI fan-out."""
+
+    def action() -> list[shards.Shard]:
+        ws = _workspace(config_file)
+        return api.plan(tenants_dir=tenants_dir or ws.tenants, shard_count=shard_count,
+                        tenants=tenants or (), changed_since=changed_since, base=ws.base,
+                        config_file=ws.file)
+
+    planned = _run(action, json_errors=fmt is PlanFormat.json)
+    if fmt is PlanFormat.json:
+        output.print_json(shards.as_json(planned))
+        return
+    text = _run(lambda: {
+        PlanFormat.github: lambda: shards.as_github(planned),
+        PlanFormat.gitlab: lambda: shards.as_gitlab(planned, command),
+        PlanFormat.buildkite: lambda: shards.as_buildkite(planned, command),
+    }[fmt]())
+    sys.stdout.write(text)
 
 
 class TargetsFormat(str, enum.Enum):
