@@ -15,6 +15,7 @@ from typing import Any
 
 from ixm_cli import bundle, changes, fsutil, shards, view
 from ixm_cli.build import Built, render_tenant
+from ixm_cli.cache import Cache, Info
 from ixm_cli.changes import Change
 from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, warning
 from ixm_cli.manifest import model
@@ -134,6 +135,7 @@ class _Plan:
     extensions: Mapping[str, Mapping[str, Any]]
     write: bool
     """False for a dry run or --check: compare with what is published, write nothing."""
+    cache: Path | None = None
 
 
 def _build_one(
@@ -144,9 +146,10 @@ def _build_one(
     workers: int,
     progress: Callable[[str], None] | None = None,
 ) -> Built:
+    store = None if plan.cache is None else Cache(plan.cache, readonly=not plan.write)
     rendered = render_tenant(brand, registry=plan.registry, platforms=plan.platforms,
                              base=plan.base, extensions=plan.extensions, workers=workers,
-                             progress=progress)
+                             progress=progress, cache=store)
     final = out_root / rendered.name
     found: tuple[Change, ...] = ()
     if plan.write:
@@ -175,6 +178,14 @@ def targets(*, registry: Registry | None = None, base: Path | None = None) -> li
     """The registered targets (built-in and plug-ins) with the package that provides each;
     a broken plug-in is an :class:`IxmError` naming it."""
     return (registry or Registry.installed()).with_base(base).provided()
+
+
+def cache_info(*, cache: Path) -> Info:
+    return Cache(cache).info()
+
+
+def cache_prune(*, cache: Path, max_bytes: int) -> Info:
+    return Cache(cache).prune(max_bytes)
 
 
 def schema(*, tenant_json: bool = False) -> dict[str, Any]:
@@ -217,6 +228,7 @@ def build(
     fail_fast: bool = False,
     shard: str | None = None,
     changed_since: str | None = None,
+    cache: Path | None = None,
 ) -> BuildReport:
     """Check then build each tenant.
 
@@ -233,7 +245,8 @@ def build(
     ws = Workspace.at(tenants_dir)
     reg = (registry or Registry.installed()).with_base(base)
     values = extension_values(reg.targets(), extensions or {}, config_file)
-    plan = _Plan(reg, reg.parse_platforms(platforms), base or bundled_root(), values, write)
+    plan = _Plan(reg, reg.parse_platforms(platforms), base or bundled_root(), values, write,
+                 cache)
     chosen = plan.platforms
     slugs = _scope(ws, tenants, all_tenants=all_tenants, shard=shard,
                    changed_since=changed_since, everything=[plan.base, *_files(config_file)])

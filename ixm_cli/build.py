@@ -17,7 +17,8 @@ from typing import Any
 import PIL
 
 from ixm_cli import __version__, bundle, jsontext, overrides
-from ixm_cli.assets import render_assets
+from ixm_cli.assets import AssetJob, AssetSources, render_assets
+from ixm_cli.cache import Cache, file_digest, image_key
 from ixm_cli.changes import Change
 from ixm_cli.fsutil import walk_files
 from ixm_cli.manifest.brand import Brand
@@ -78,6 +79,7 @@ def render_tenant(
     extensions: Mapping[str, Mapping[str, Any]] | None = None,
     workers: int = 1,
     progress: Callable[[str], None] | None = None,
+    cache: Cache | None = None,
 ) -> Rendered:
     """Everything ``ixm build`` publishes for ``brand``, in memory.
 
@@ -95,7 +97,7 @@ def render_tenant(
     jobs = plan_targets(targets, sources, platforms)
     images = {
         rel: Entry(data, layer="images")
-        for rel, data in render_assets(jobs, sources, workers=workers).items()
+        for rel, data in render_images(jobs, sources, workers=workers, cache=cache).items()
     }
     tree = overlay([base_layer, templates, override_layer, images])
     bundles = _bundles(brand, tree, [registry.platform(p) for p in sorted(platforms)])
@@ -104,6 +106,33 @@ def render_tenant(
     inputs = [*brand.manifests, *brand.assets.files(), *(p for o in laid for _, p in o.files)]
     tree[PurePosixPath(BUILD_INFO)] = _build_info(brand, tree, inputs, platforms, base)
     return Rendered(brand.output_name, dict(sorted(tree.items())), tuple(sorted(bundles)))
+
+
+def render_images(
+    jobs: Sequence[AssetJob], sources: AssetSources, *, workers: int, cache: Cache | None
+) -> dict[PurePosixPath, bytes]:
+    """The derived images, from the cache where an entry for the same job and source bytes
+    exists; the rest rendered (in ``workers`` processes) and stored."""
+    if cache is None:
+        return render_assets(jobs, sources, workers=workers)
+    roles = sources.image_roles()
+    digests = {role: file_digest(path) for role, path in roles.items()}
+    keys = {
+        job.path: image_key(job.render_key, {r: digests[r] for r in job.image_roles})
+        for job in jobs
+    }
+    found: dict[str, bytes] = {}
+    for key in dict.fromkeys(keys.values()):
+        data = cache.get(key)
+        if data is not None:
+            found[key] = data
+    missing = [job for job in jobs if keys[job.path] not in found]
+    if missing:
+        for rel, data in render_assets(missing, sources, workers=workers).items():
+            if keys[rel] not in found:
+                found[keys[rel]] = data
+                cache.put(keys[rel], data)
+    return {job.path: found[keys[job.path]] for job in sorted(jobs, key=lambda j: j.path)}
 
 
 def text_layers(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -280,6 +281,9 @@ def build(
         str | None, typer.Option("--changed-since", metavar="REF",
                                  help="Only tenants a change since git REF touches.")
     ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Render every image (ignore ixm.toml's cache).")
+    ] = False,
 ) -> None:
     """Build Android, iOS and web trees, store metadata and zips for each tenant."""
 
@@ -305,6 +309,7 @@ def build(
             fail_fast=fail_fast,
             shard=shard,
             changed_since=changed_since,
+            cache=None if no_cache else ws.cache,
         )
 
     report = _run(action, json_errors=fmt is BuildFormat.json)
@@ -408,6 +413,48 @@ def plan(
         PlanFormat.buildkite: lambda: shards.as_buildkite(planned, command),
     }[fmt]())
     sys.stdout.write(text)
+
+
+cache_app = typer.Typer(help="The build cache named in ixm.toml (cache = …).",
+                        no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+def _cache_folder(config_file: Path | None) -> Path:
+    ws = _workspace(config_file)
+    if ws.cache is None:
+        raise IxmError.single("cache", "no cache is configured", None,
+                              'add cache = ".ixm-cache" to ixm.toml')
+    return ws.cache
+
+
+def _size(value: str) -> int:
+    """``500M``, ``2G``, ``1.5GiB``, ``0``: bytes (binary units)."""
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?)(?:i?B)?\s*", value, re.IGNORECASE)
+    if found is None:
+        raise typer.BadParameter(f"{value!r} is not a size (e.g. 500M, 2G)")
+    return int(float(found[1]) * {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[
+        found[2].upper()])
+
+
+@cache_app.command("info")
+def cache_info(config_file: ConfigFile = None) -> None:
+    """How many entries and bytes the cache holds."""
+    info = _run(lambda: api.cache_info(cache=_cache_folder(config_file)))
+    print(f"{display_path(info.root)}: {info.entries} entries, {info.bytes} bytes")
+
+
+@cache_app.command("prune")
+def cache_prune(
+    max_size: Annotated[
+        str, typer.Option("--max-size", help="Keep at most this much (e.g. 500M, 2G).")
+    ] = "0",
+    config_file: ConfigFile = None,
+) -> None:
+    """Remove the oldest entries until the cache fits --max-size (default: empty it)."""
+    limit = _size(max_size)
+    info = _run(lambda: api.cache_prune(cache=_cache_folder(config_file), max_bytes=limit))
+    print(f"{display_path(info.root)}: {info.entries} entries, {info.bytes} bytes")
 
 
 class TargetsFormat(str, enum.Enum):

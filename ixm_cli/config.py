@@ -10,6 +10,7 @@ base = "vendor/base"          # a folder laid out like brand_templates/, or an i
 tenants = "tenants"
 out = "dist"
 platforms = ["android", "ios"]   # the default selection of `ixm build`
+cache = ".ixm-cache"          # derived images by content, shared by every tenant
 
 [extensions.android]          # extension points of the base's templates
 gradle_plugins = [{ id = "com.google.gms.google-services", version = "4.4.2" }]
@@ -53,6 +54,7 @@ class _File(BaseModel):
     tenants: str | None = None
     out: str | None = None
     platforms: list[str] | None = None
+    cache: str | None = None
     extensions: dict[str, dict[str, Any]] = {}
 
 
@@ -67,6 +69,8 @@ class Config:
     out: Path = Path("dist")
     platforms: str | None = None
     """The default ``--platform`` value (comma-separated), or None for every default target."""
+    cache: Path | None = None
+    """The build cache's folder (None: no cache)."""
     extensions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Raw ``[extensions.<target>]`` tables; each target validates its own."""
 
@@ -97,6 +101,7 @@ def load(path: Path | None) -> Config:
         tenants=folder / data.tenants if data.tenants else Config.tenants,
         out=folder / data.out if data.out else Config.out,
         platforms=",".join(data.platforms) if data.platforms is not None else None,
+        cache=folder / data.cache if data.cache else None,
         extensions=data.extensions,
     )
 
@@ -131,7 +136,7 @@ def _problem(path: Path, e: Any) -> Diagnostic:
     key = ".".join(str(p) for p in e["loc"])
     if e["type"] == "extra_forbidden":
         message = f"unknown setting {key!r}"
-        hint = "settings are base, tenants, out, platforms and [extensions.<target>]"
+        hint = "settings are base, tenants, out, platforms, cache and [extensions.<target>]"
     else:
         message = f"{key}: {pydantic_message(e['msg'])}"
         hint = "see the README's ixm.toml section"
