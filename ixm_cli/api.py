@@ -6,6 +6,7 @@ user-fixable failures raise IxmError.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -13,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ixm_cli import bundle, changes, fsutil, shards, view
-from ixm_cli.build import Built, render_tenant
+from ixm_cli import bundle, changes, fsutil, overrides, shards, view
+from ixm_cli.build import BUILD_INFO, Built, render_tenant
+from ixm_cli.buildkey import base_digest, tenant_key
 from ixm_cli.cache import Cache, Info
 from ixm_cli.changes import Change
 from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, warning
@@ -136,6 +138,9 @@ class _Plan:
     write: bool
     """False for a dry run or --check: compare with what is published, write nothing."""
     cache: Path | None = None
+    base_digest: str = ""
+    force: bool = False
+    """Build even a tenant whose published output has this build's key."""
 
 
 def _build_one(
@@ -146,11 +151,18 @@ def _build_one(
     workers: int,
     progress: Callable[[str], None] | None = None,
 ) -> Built:
+    key = _key(brand, plan)
+    final = out_root / brand.output_name
+    if plan.write and not plan.force:
+        done = _published(final, key)
+        if done is not None:
+            return Built(brand.tenant, brand.env, final, len(done) + 2,
+                         tuple(final / k for k in done if k.startswith("bundles/")),
+                         cached=True)
     store = None if plan.cache is None else Cache(plan.cache, readonly=not plan.write)
     rendered = render_tenant(brand, registry=plan.registry, platforms=plan.platforms,
                              base=plan.base, extensions=plan.extensions, workers=workers,
-                             progress=progress, cache=store)
-    final = out_root / rendered.name
+                             progress=progress, cache=store, key=key)
     found: tuple[Change, ...] = ()
     if plan.write:
         publish(rendered.tree, out_root, rendered.name)
@@ -159,6 +171,32 @@ def _build_one(
     # The marker publishing adds is a file of the output too.
     return Built(brand.tenant, brand.env, final, len(rendered.tree) + 1,
                  tuple(final / rel for rel in rendered.bundles), found)
+
+
+def _key(brand: Brand, plan: _Plan) -> str:
+    laid = overrides.collect(brand.manifests, plan.platforms, plan.registry.override_folders())
+    root = brand.manifests[0].parent.parent.resolve()
+    files = {*brand.manifests, *brand.assets.files(), *(p for o in laid for _, p in o.files)}
+    return tenant_key(
+        base=plan.base_digest, platforms=plan.platforms, env=brand.env,
+        extensions=plan.extensions,
+        inputs=[(p.resolve().relative_to(root).as_posix(), p) for p in files],
+    )
+
+
+def _published(final: Path, key: str) -> dict[str, str] | None:
+    """The outputs recorded by ``final``'s build-info.json when it was built with ``key``
+    (and is a whole ixm output), else None."""
+    try:
+        if not (final / bundle.MARKER).is_file():
+            return None
+        info = json.loads((final / BUILD_INFO).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or info.get("key") != key:
+        return None
+    outputs = info.get("outputs")
+    return outputs if isinstance(outputs, dict) else None
 
 
 def show(*, tenants_dir: Path, tenant: str, env: str | None = None, resolved: bool = False) -> str:
@@ -229,6 +267,7 @@ def build(
     shard: str | None = None,
     changed_since: str | None = None,
     cache: Path | None = None,
+    force: bool = False,
 ) -> BuildReport:
     """Check then build each tenant.
 
@@ -245,8 +284,9 @@ def build(
     ws = Workspace.at(tenants_dir)
     reg = (registry or Registry.installed()).with_base(base)
     values = extension_values(reg.targets(), extensions or {}, config_file)
-    plan = _Plan(reg, reg.parse_platforms(platforms), base or bundled_root(), values, write,
-                 cache)
+    chosen_platforms = reg.parse_platforms(platforms)
+    plan = _Plan(reg, chosen_platforms, base or bundled_root(), values, write, cache,
+                 base_digest(reg.provided()), force)
     chosen = plan.platforms
     slugs = _scope(ws, tenants, all_tenants=all_tenants, shard=shard,
                    changed_since=changed_since, everything=[plan.base, *_files(config_file)])
@@ -294,7 +334,7 @@ def build(
                         break
                     continue
                 if progress:
-                    done = "built" if write else "rendered"
+                    done = "up to date" if result.cached else "built" if write else "rendered"
                     progress(f"{done} {b.output_name} -> {display_path(result.out)}")
                 built.append(result)
     else:

@@ -43,6 +43,8 @@ class Built:
     bundles: tuple[Path, ...]
     changes: tuple[Change, ...] = ()
     """What the build would change on disk (a dry run or --check; empty when written)."""
+    cached: bool = False
+    """Skipped: the published output already is this build's (same build key)."""
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,13 @@ def render_tenant(
     workers: int = 1,
     progress: Callable[[str], None] | None = None,
     cache: Cache | None = None,
+    key: str | None = None,
 ) -> Rendered:
     """Everything ``ixm build`` publishes for ``brand``, in memory.
 
     ``base`` is the platform base's root (its VERSION is recorded in build-info.json);
-    ``extensions`` the values of its templates' extension points (checked by each target).
+    ``extensions`` the values of its templates' extension points (checked by each target);
+    ``key`` the build key recorded in build-info.json (see :mod:`ixm_cli.buildkey`).
     """
     say = progress or (lambda _msg: None)
     targets = registry.selected(platforms)
@@ -104,7 +108,7 @@ def render_tenant(
     tree.update(bundles)
     # Every override file counts, also one a later layer (the child's, an image) replaced.
     inputs = [*brand.manifests, *brand.assets.files(), *(p for o in laid for _, p in o.files)]
-    tree[PurePosixPath(BUILD_INFO)] = _build_info(brand, tree, inputs, platforms, base)
+    tree[PurePosixPath(BUILD_INFO)] = _build_info(brand, tree, inputs, platforms, base, key)
     return Rendered(brand.output_name, dict(sorted(tree.items())), tuple(sorted(bundles)))
 
 
@@ -179,7 +183,12 @@ def _bundles(brand: Brand, tree: Tree, platforms: list[Target]) -> Tree:
 
 
 def _build_info(
-    brand: Brand, tree: Tree, inputs: list[Path], platforms: frozenset[str], base: Path
+    brand: Brand,
+    tree: Tree,
+    inputs: list[Path],
+    platforms: frozenset[str],
+    base: Path,
+    key: str | None,
 ) -> Entry:
     tenants_root = brand.manifests[0].parent.parent.resolve()
     info: dict[str, Any] = {
@@ -197,4 +206,6 @@ def _build_info(
         "outputs": {rel.as_posix(): entry.sha256() for rel, entry in sorted(
             tree.items(), key=lambda item: item[0].as_posix())},
     }
+    if key is not None:
+        info["key"] = key
     return Entry(jsontext.dumps(info).encode("utf-8"), layer="build-info")

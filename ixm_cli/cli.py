@@ -284,6 +284,9 @@ def build(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Render every image (ignore ixm.toml's cache).")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild tenants whose output is already current.")
+    ] = False,
 ) -> None:
     """Build Android, iOS and web trees, store metadata and zips for each tenant."""
 
@@ -310,6 +313,7 @@ def build(
             shard=shard,
             changed_since=changed_since,
             cache=None if no_cache else ws.cache,
+            force=force,
         )
 
     report = _run(action, json_errors=fmt is BuildFormat.json)
@@ -326,6 +330,7 @@ def build(
                         "out": str(b.out),
                         "files": b.files,
                         "bundles": [str(p) for p in b.bundles],
+                        "status": "cached" if b.cached else "built",
                         **({"changes": [{"verb": c.verb.value, "path": c.path.as_posix()}
                                         for c in b.changes]} if dry_run or check else {}),
                     }
@@ -342,7 +347,8 @@ def build(
     for b in report.built:
         shown = display_path(b.out)
         if not (dry_run or check):
-            print(f"ixm: wrote {shown} ({b.files} files, {len(b.bundles)} bundles)",
+            verb = "up to date" if b.cached else "wrote"
+            print(f"ixm: {verb} {shown} ({b.files} files, {len(b.bundles)} bundles)",
                   file=sys.stderr)
             continue
         for c in b.changes:

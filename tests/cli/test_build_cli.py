@@ -102,8 +102,11 @@ def test_json_format_is_one_document_on_stdout(full: FullBuild) -> None:
                 "out": str(full.dist),
                 "files": len(files_under(full.dist)),
                 "bundles": [str(full.dist / "bundles" / n) for n in names],
+                "status": "built",
             }
         ],
+        "failed": [],
+        "skipped": [],
         "warnings": [],
         "diagnostics": [],
     }
@@ -184,8 +187,8 @@ def test_env_staging_writes_its_own_folder_and_bundles(root: Path) -> None:
 
 
 def test_an_invalid_manifest_exits_1_and_nothing_is_written(root: Path) -> None:
-    """Both formats; a clean tenant in the same run is not built either (all or nothing)."""
-    make_tenant(root, "good")
+    """Both formats. Alone, or with --fail-fast, nothing is written; without it a clean
+    tenant in the same run is still built (a fleet keeps going) and the run exits 1."""
     manifest = make_tenant(root, "acme", {"colors": {"primary": Marked("red")}})
     text = manifest.read_text("utf-8")
     where = f"{manifest}:{marker_line(text)}:{marker_col(text, 'red')}"
@@ -194,12 +197,21 @@ def test_an_invalid_manifest_exits_1_and_nothing_is_written(root: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout == ""
     assert f"{where}: error[colors.primary]: 'red' is not a colour\n  hint: " in result.stderr
-    as_json = run_ixm("build", "--format", "json", "--tenants", root, "--out", out)
+    make_tenant(root, "good")
+    as_json = run_ixm("build", "--format", "json", "--fail-fast", "--tenants", root,
+                      "--out", out)
     assert as_json.exit_code == 1
     document = one_json_document(as_json.stdout)
     assert document["ok"] is False
     assert [d["field"] for d in document["diagnostics"]] == ["colors.primary"]
     assert not out.exists()
+    going = run_ixm("build", "--format", "json", "--platform", "web", "--tenants", root,
+                    "--out", out)
+    assert going.exit_code == 1
+    document = one_json_document(going.stdout)
+    assert (document["ok"], document["failed"]) == (False, ["acme"])
+    assert [b["tenant"] for b in document["built"]] == ["good"]
+    assert sorted(p.name for p in out.iterdir()) == ["good"]
 
 
 def test_a_tenant_with_warnings_only_builds_and_reports_them(root: Path) -> None:
@@ -275,7 +287,8 @@ def test_a_full_disk_is_the_users_to_fix_and_keeps_the_previous_output(
         raise OSError(errno.ENOSPC, "No space left on device", str(root / "web"))
 
     monkeypatch.setattr(publish, "write_tree", full)
-    result = run_ixm("build", "--platform", "web", "--jobs", "1", "--tenants", root, "--out", out)
+    result = run_ixm("build", "--platform", "web", "--jobs", "1", "--force", "--tenants", root,
+                     "--out", out)
     assert result.exit_code == 1, result.stderr
     assert "ixm: error[out]: building acme failed: no space left on device (" in result.stderr
     assert "internal error" not in result.stderr
