@@ -242,6 +242,8 @@ class BuildReport:
     """The tenants that failed, in order."""
     skipped: Sequence[str] = ()
     """Tenants left out because they do not define the environment asked for (--all)."""
+    pruned: Sequence[Path] = ()
+    """Outputs removed because their tenant no longer exists (--prune)."""
 
     @property
     def ok(self) -> bool:
@@ -268,6 +270,7 @@ def build(
     changed_since: str | None = None,
     cache: Path | None = None,
     force: bool = False,
+    prune: bool = False,
 ) -> BuildReport:
     """Check then build each tenant.
 
@@ -349,7 +352,21 @@ def build(
                 if fail_fast:
                     break
     warnings = [d for d in problems if d.severity is Severity.WARNING]
-    return BuildReport(built, warnings, failures, failed, skipped)
+    pruned = _prune(ws, out_root) if prune and write else []
+    return BuildReport(built, warnings, failures, failed, skipped, pruned)
+
+
+def _prune(ws: Workspace, out_root: Path) -> list[Path]:
+    """Remove ixm-made outputs (``<tenant>`` and ``<tenant>@<env>``) of tenants that are no
+    longer under the tenants folder; anything else in --out stays."""
+    current = set(ws.discover())
+    removed = []
+    for entry in sorted(out_root.iterdir()) if out_root.is_dir() else []:
+        if entry.name.startswith(".") or entry.name.split("@", 1)[0] in current:
+            continue
+        if bundle.retire(entry):
+            removed.append(entry)
+    return removed
 
 
 def _files(path: Path | None) -> list[Path]:

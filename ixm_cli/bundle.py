@@ -56,6 +56,7 @@ __all__ = [
     "discard",
     "normalise_tree",
     "publish",
+    "retire",
     "safe_join",
     "stage_dir",
     "write_json",
@@ -397,6 +398,27 @@ def _refusal(final: Path) -> IxmError:
         f"refusing to replace {shown}: {why}",
         hint="move it away or choose another --out",
     )
+
+
+def retire(final: Path) -> bool:
+    """Remove a published output (a real directory holding :data:`MARKER`); False when it is
+    not ixm's or another ixm process is replacing it right now.
+
+    It is first renamed to a stage name, so a kill part-way leaves a stale stage that
+    :func:`cleanup_stale` removes (a trash name would be restored instead).
+    """
+    if not _is_marked_dir(final):
+        return False
+    lock = try_lock(final / MARKER)
+    if lock is None:
+        return False
+    try:
+        doomed = final.parent / f"{_STAGE_PREFIX}{final.name}-{secrets.token_hex(4)}"
+        final.rename(doomed)
+        _remove_output_tree(doomed)
+    finally:
+        unlock(lock)
+    return True
 
 
 # --- files ---------------------------------------------------------------------------------

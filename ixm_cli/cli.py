@@ -287,6 +287,10 @@ def build(
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild tenants whose output is already current.")
     ] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Remove the outputs (only ixm-made ones) of tenants "
+                           "that no longer exist.")
+    ] = False,
 ) -> None:
     """Build Android, iOS and web trees, store metadata and zips for each tenant."""
 
@@ -314,6 +318,7 @@ def build(
             changed_since=changed_since,
             cache=None if no_cache else ws.cache,
             force=force,
+            prune=prune,
         )
 
     report = _run(action, json_errors=fmt is BuildFormat.json)
@@ -338,6 +343,7 @@ def build(
                 ],
                 "failed": list(report.failed),
                 "skipped": list(report.skipped),
+                "pruned": [str(p) for p in report.pruned],
                 "warnings": [output.diagnostic_data(d) for d in report.warnings],
                 "diagnostics": [output.diagnostic_data(d) for d in report.failures],
             }
@@ -360,6 +366,8 @@ def build(
             f"ixm: {shown} is {state}: " + ", ".join(f"{n} {v.value}" for v, n in counts.items()),
             file=sys.stderr,
         )
+    for path in report.pruned:
+        print(f"ixm: removed {display_path(path)}: its tenant no longer exists", file=sys.stderr)
     for slug in report.skipped:
         print(f"ixm: skipped {slug}: it does not define environment {env!r}", file=sys.stderr)
     output.print_text(report.failures)

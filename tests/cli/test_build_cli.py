@@ -107,6 +107,7 @@ def test_json_format_is_one_document_on_stdout(full: FullBuild) -> None:
         ],
         "failed": [],
         "skipped": [],
+        "pruned": [],
         "warnings": [],
         "diagnostics": [],
     }

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from ixm_test_helpers import dump_yaml, make_tenant, run_ixm
@@ -72,3 +73,22 @@ def test_env_over_every_tenant_skips_those_without_it(tmp_path: Path) -> None:
     assert none.exit_code == 1
     assert "no tenant defines the environment 'qa'" in none.stderr
     assert not (tmp_path / "qa").exists()
+
+
+def test_prune_removes_only_ixm_outputs_of_tenants_that_are_gone(tmp_path: Path) -> None:
+    root, out = tmp_path / "tenants", tmp_path / "out"
+    make_tenant(root, "alpha")
+    make_tenant(root, "gamma")
+    for args in (("build", "--all"), ("build", "--all", "--env", "staging")):
+        result = run_ixm(*args, "--platform", "web", "--jobs", "1", "--tenants", root,
+                         "--out", out)
+        assert result.exit_code == 0, result.stderr
+    (out / "notes").mkdir()  # not ixm's: never touched
+    (out / "notes" / "keep.txt").write_text("mine\n")
+    shutil.rmtree(root / "gamma")
+    result = run_ixm("build", "--all", "--platform", "web", "--prune", "--format", "json",
+                     "--tenants", root, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(Path(p).name for p in json.loads(result.stdout)["pruned"]) == [
+        "gamma", "gamma@staging"]
+    assert sorted(p.name for p in out.iterdir()) == ["alpha", "alpha@staging", "notes"]
