@@ -151,7 +151,8 @@ def _build_one(
     workers: int,
     progress: Callable[[str], None] | None = None,
 ) -> Built:
-    key = _key(brand, plan)
+    laid = overrides.collect(brand.manifests, plan.platforms, plan.registry.override_folders())
+    key = _key(brand, plan, laid)
     final = out_root / brand.output_name
     if plan.write and not plan.force:
         done = _published(final, key)
@@ -162,7 +163,7 @@ def _build_one(
     store = None if plan.cache is None else Cache(plan.cache, readonly=not plan.write)
     rendered = render_tenant(brand, registry=plan.registry, platforms=plan.platforms,
                              base=plan.base, extensions=plan.extensions, workers=workers,
-                             progress=progress, cache=store, key=key)
+                             progress=progress, cache=store, key=key, laid=laid)
     found: tuple[Change, ...] = ()
     if plan.write:
         publish(rendered.tree, out_root, rendered.name)
@@ -173,8 +174,7 @@ def _build_one(
                  tuple(final / rel for rel in rendered.bundles), found)
 
 
-def _key(brand: Brand, plan: _Plan) -> str:
-    laid = overrides.collect(brand.manifests, plan.platforms, plan.registry.override_folders())
+def _key(brand: Brand, plan: _Plan, laid: Sequence[overrides.Override]) -> str:
     root = brand.manifests[0].parent.parent.resolve()
     files = {*brand.manifests, *brand.assets.files(), *(p for o in laid for _, p in o.files)}
     return tenant_key(
@@ -272,25 +272,28 @@ def build(
     force: bool = False,
     prune: bool = False,
 ) -> BuildReport:
-    """Check then build each tenant.
+    """Check, then build each tenant into ``out/<tenant>[@env]/``.
 
     A tenant whose manifest has errors, or that fails while building (its previous output
     stays as it was), does not stop the others: its diagnostics are in the report's
     ``failures``. When no tenant checks clean, or with ``fail_fast`` when any does not, it
     raises before anything is written; ``fail_fast`` also stops at the first build failure.
     With ``env`` and every tenant (none named), tenants that do not define ``env`` are
-    skipped; an error only when none does. ``base`` is a vendor's
-    platform base (None: the bundled one) and ``extensions`` the values of its extension
-    points (``config_file`` names where they came from, for errors). With ``write=False``
-    nothing is written: each built entry lists what a build would change.
+    skipped; an error only when none does.
+
+    ``base`` is a vendor's platform base (None: the bundled one) and ``extensions`` the
+    values of its extension points (``config_file`` names where they came from, for errors).
+    With ``write=False`` nothing is written: each built entry lists what a build would
+    change. ``shard`` (K/N) and ``changed_since`` (a git revision) narrow the tenants;
+    ``cache`` is the image cache's folder; ``force`` rebuilds up-to-date tenants; ``prune``
+    removes outputs of tenants that no longer exist.
     """
     ws = Workspace.at(tenants_dir)
     reg = (registry or Registry.installed()).with_base(base)
     values = extension_values(reg.targets(), extensions or {}, config_file)
-    chosen_platforms = reg.parse_platforms(platforms)
-    plan = _Plan(reg, chosen_platforms, base or bundled_root(), values, write, cache,
+    chosen = reg.parse_platforms(platforms)
+    plan = _Plan(reg, chosen, base or bundled_root(), values, write, cache,
                  base_digest(reg.provided()), force)
-    chosen = plan.platforms
     slugs = _scope(ws, tenants, all_tenants=all_tenants, shard=shard,
                    changed_since=changed_since, everything=[plan.base, *_files(config_file)])
     if not slugs:

@@ -83,17 +83,19 @@ def render_tenant(
     progress: Callable[[str], None] | None = None,
     cache: Cache | None = None,
     key: str | None = None,
+    laid: Sequence[overrides.Override] | None = None,
 ) -> Rendered:
     """Everything ``ixm build`` publishes for ``brand``, in memory.
 
     ``base`` is the platform base's root (its VERSION is recorded in build-info.json);
     ``extensions`` the values of its templates' extension points (checked by each target);
-    ``key`` the build key recorded in build-info.json (see :mod:`ixm_cli.buildkey`).
+    ``key`` the build key recorded in build-info.json (see :mod:`ixm_cli.buildkey`);
+    ``laid`` the tenant's override folders when the caller has listed them already.
     """
     say = progress or (lambda _msg: None)
     targets = registry.selected(platforms)
-    # Every override file listed (and links refused) before anything is rendered.
-    laid = overrides.collect(brand.manifests, platforms, registry.override_folders())
+    if laid is None:  # every override file listed (and links refused) before rendering
+        laid = overrides.collect(brand.manifests, platforms, registry.override_folders())
     base_layer, templates = text_layers(brand, targets, platforms, extensions)
     override_layer = _override_layer(laid)
     say("  icons and splash screens")
