@@ -11,6 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured by the benchmarks, never asserted: hypothesis' per-example deadline is a
+# timed assertion that fails on a loaded CI runner, so it is off for the whole suite.
+settings.register_profile("ixm", deadline=None)
+settings.load_profile("ixm")
 
 
 def _register_helpers() -> None:
