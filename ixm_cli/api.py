@@ -176,7 +176,8 @@ def _build_one(
 
 def _key(brand: Brand, plan: _Plan, laid: Sequence[overrides.Override]) -> str:
     root = brand.manifests[0].parent.parent.resolve()
-    files = {*brand.manifests, *brand.assets.files(), *(p for o in laid for _, p in o.files)}
+    files = {*brand.manifests, *brand.assets.files(), *(p for o in laid for _, p in o.files),
+             *brand.services.files()}
     return tenant_key(
         base=plan.base_digest, platforms=plan.platforms, env=brand.env,
         extensions=plan.extensions,

@@ -109,7 +109,8 @@ def render_tenant(
     bundles = _bundles(brand, tree, [registry.platform(p) for p in sorted(platforms)])
     tree.update(bundles)
     # Every override file counts, also one a later layer (the child's, an image) replaced.
-    inputs = [*brand.manifests, *brand.assets.files(), *(p for o in laid for _, p in o.files)]
+    inputs = [*brand.manifests, *brand.assets.files(), *(p for o in laid for _, p in o.files),
+              *(e.data for e in target_files(brand, targets).values() if isinstance(e.data, Path))]
     tree[PurePosixPath(BUILD_INFO)] = _build_info(brand, tree, inputs, platforms, base, key)
     return Rendered(brand.output_name, dict(sorted(tree.items())), tuple(sorted(bundles)))
 
@@ -162,7 +163,19 @@ def text_layers(
             templates.update(graft(rendered, PurePosixPath(r.into)))
         if target.config_dir is not None and target.name in platforms:
             templates[PurePosixPath(target.config_dir) / TENANT_JSON] = config
+        templates.update(target_files(brand, [target]))
     return base_layer, templates
+
+
+def target_files(brand: Brand, targets: Sequence[Target]) -> Tree:
+    """The files ``targets`` add outside their templates (a tenant file is kept as its path:
+    streamed when written)."""
+    return {
+        PurePosixPath(rel): Entry(data, FILE_MODE, "templates",
+                                  data if isinstance(data, Path) else None)
+        for target in targets if target.files is not None
+        for rel, data in sorted(target.files(brand).items())
+    }
 
 
 def bundle_name(brand: Brand, platform: str) -> str:

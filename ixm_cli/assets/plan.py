@@ -97,6 +97,8 @@ class AssetSources:
     dark_background: str = "#121212"
     supply_locales: tuple[str, ...] = ()
     """Google Play listing folders, for the store icon of each."""
+    push: bool = False
+    """Push is on: Android gets a notification icon (a silhouette of ``icon_monochrome``)."""
 
     def image_roles(self) -> dict[str, Path]:
         """Role name → image path for every image source present."""

@@ -104,6 +104,30 @@ class Signing:
     android_key_password: str | None = None
     ios_team_id: str | None = None
     ios_profile: str | None = None
+    android_cert_sha256: tuple[str, ...] = ()
+    """Public certificate fingerprints, upper case ``AB:CD:…`` (for assetlinks.json)."""
+
+
+@dataclass(frozen=True)
+class Links:
+    """App Links / Universal Links hosts and the custom URL scheme (both optional)."""
+
+    domains: tuple[str, ...] = ()
+    scheme: str | None = None
+
+
+@dataclass(frozen=True)
+class Services:
+    """Native services. Firebase files are absolute paths inside the tenant folder, already
+    checked to name this brand's applicationId / bundle id."""
+
+    firebase_android: Path | None = None
+    firebase_ios: Path | None = None
+    push: bool = False
+    push_channel: Text | None = None
+
+    def files(self) -> list[Path]:
+        return [p for p in (self.firebase_android, self.firebase_ios) if p is not None]
 
 
 @dataclass(frozen=True)
@@ -126,6 +150,8 @@ class Brand:
     store: StoreTexts
     signing: Signing
     manifests: tuple[Path, ...]  # the extends chain, tenant first
+    links: Links = field(default_factory=Links)
+    services: Services = field(default_factory=Services)
     provenance: Mapping[str, Location] = field(default_factory=lambda: MappingProxyType({}))
 
     @property

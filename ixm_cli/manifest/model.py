@@ -21,6 +21,10 @@ ANDROID_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$"
 IOS_ID_PATTERN = r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
 VERSION_PATTERN = r"^[0-9]{1,4}(\.[0-9]{1,4}){0,2}$"
 ENV_REF_PATTERN = r"^env:[A-Z_][A-Z0-9_]*$"
+HOST_PATTERN = r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
+SCHEME_PATTERN = r"^[a-z][a-z0-9+.-]*$"
+"""RFC 3986 §3.1 scheme syntax, lower case: Android matches schemes case-sensitively."""
+CERT_SHA256_PATTERN = r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){31}$"
 FEATURES = ("im", "attendance", "approvals", "docs", "meetings", "projects", "low_code")
 
 LocalText = str | dict[str, str]
@@ -98,6 +102,41 @@ class Features(_Strict):
     low_code: bool | None = None
 
 
+class Links(_Strict):
+    domains: list[str] | None = Field(
+        default=None,
+        description="Host names the apps open as App Links / Universal Links, e.g. "
+        "ding.acme.example (no https://, no port, no path)",
+        json_schema_extra={"items": {"pattern": HOST_PATTERN}},
+    )
+    scheme: str | None = Field(
+        default=None,
+        description="Custom URL scheme the apps open, e.g. acmeding (acmeding://…)",
+        json_schema_extra={"pattern": SCHEME_PATTERN},
+    )
+
+
+class Firebase(_Strict):
+    android: str | None = _text(
+        "google-services.json for the Android applicationId, relative to this manifest's folder"
+    )
+    ios: str | None = _text(
+        "GoogleService-Info.plist for the iOS bundle id, relative to this manifest's folder"
+    )
+
+
+class Services(_Strict):
+    firebase: Firebase | None = Field(default=None, description="Firebase client config files")
+    push: bool | None = Field(
+        default=None,
+        description="Push notifications: the iOS aps-environment entitlement, the Android "
+        "notification icon and default channel",
+    )
+    push_channel: LocalText | None = _text(
+        "Name of the default notification channel (Android settings); ≤ 40 characters"
+    )
+
+
 class Endpoints(_Strict):
     api: str = Field(description="API base URL (https)", json_schema_extra={"format": "uri"})
     web: str | None = Field(default=None, description="Web workspace URL (https)")
@@ -141,6 +180,12 @@ class AndroidSigning(_Strict):
         description="env:NAME holding the key password",
         json_schema_extra={"pattern": ENV_REF_PATTERN},
     )
+    cert_sha256: list[str] | None = Field(
+        default=None,
+        description="SHA-256 fingerprints of the app signing certificates (public), "
+        "AB:CD:… 32 bytes; with Play App Signing, the one Play Console shows",
+        json_schema_extra={"items": {"pattern": CERT_SHA256_PATTERN}},
+    )
 
 
 class IosSigning(_Strict):
@@ -169,6 +214,8 @@ class _Body(_Strict):
     assets: Assets
     features: Features | None = None
     endpoints: Endpoints
+    links: Links | None = None
+    services: Services | None = None
     storage: Storage | None = None
     legal: Legal
     store: Store | None = None

@@ -64,6 +64,7 @@ LOCAL_TEXTS: tuple[Key, ...] = (
     ("app", "short_name"),
     ("app", "description"),
     *((("store", k)) for k in (*STORE_LIMITS, "keywords")),
+    ("services", "push_channel"),
 )
 ASSET_ROLES = ("icon", "icon_foreground", "icon_background", "icon_monochrome", "splash_logo")
 LOCALHOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -587,6 +588,12 @@ def resolve_asset(ck: Checker, role: str) -> Path | str | None:
             ck.error(path, f"{value!r} is not a colour", 'write "#RRGGBB", or an image path')
             return None
         return colors.normalise(value)
+    return resolve_file(ck, path, value, example="assets/icon.png", kind="an image file")
+
+
+def resolve_file(ck: Checker, path: Key, value: str, *, example: str, kind: str) -> Path | None:
+    """The absolute path of a file the manifest names at ``path``, relative to the folder of
+    the manifest that set it and never outside it; None (after an error) when unusable."""
     origin = ck.merged.origin(path)
     if origin is None:
         return None
@@ -612,14 +619,14 @@ def resolve_asset(ck: Checker, role: str) -> Path | str | None:
         ck.error(
             path,
             f"{value!r} is not a usable path: {path_problem(exc)}",
-            "write a short path relative to the manifest's folder, e.g. assets/icon.png",
+            f"write a short path relative to the manifest's folder, e.g. {example}",
         )
         return None
     if not exists:
         ck.error(path, f"file {value!r} does not exist", f"expected at {target}")
         return None
     if not is_file:
-        ck.error(path, f"{value!r} is not a file", "point at an image file")
+        ck.error(path, f"{value!r} is not a file", f"point at {kind}")
         return None
     return real
 

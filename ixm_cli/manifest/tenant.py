@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -11,6 +12,7 @@ from ixm_cli import colors, locales, overrides
 from ixm_cli.assets import AssetSources, check_sources
 from ixm_cli.errors import Diagnostic, IxmError, has_errors
 from ixm_cli.manifest import brand as b
+from ixm_cli.manifest import services
 from ixm_cli.manifest.model import FEATURES
 from ixm_cli.manifest.resolve import (
     MAX_ENVIRONMENTS,
@@ -97,8 +99,11 @@ def _check_merged(
     ck = check(merged, slug, env)
     ck.found.extend(problems + env_problems)
     ck.found.extend(overrides.check(merged.files, folders))
+    for rule in services.RULES:
+        rule(ck)
     assets = {role: resolve_asset(ck, role) for role in ASSET_ROLES}
-    brand = None if has_errors(ck.found) else _brand(ck, assets)
+    firebase = services.resolve_firebase(ck)
+    brand = None if has_errors(ck.found) else _brand(ck, assets, firebase)
     if brand is not None and images:  # decoding images is the slow part: only when it helps
         for problem in check_sources(asset_sources(brand)):
             ck.error(("assets", problem.role), problem.message, problem.hint)
@@ -167,6 +172,7 @@ def asset_sources(brand: b.Brand) -> AssetSources:
         background=brand.light.background,
         dark_background=brand.dark.background,
         supply_locales=tuple(loc.supply for loc in brand.locales),
+        push=brand.services.push,
     )
 
 
@@ -179,7 +185,7 @@ def _text(ck: Checker, path: tuple[str, ...], tags: list[str]) -> b.Text | None:
     return b.Text(MappingProxyType({t: given.get(t, default) for t in tags}), tags[0])
 
 
-def _brand(ck: Checker, assets: dict[str, Any]) -> b.Brand:
+def _brand(ck: Checker, assets: dict[str, Any], firebase: dict[str, Path]) -> b.Brand:
     m = ck.merged
     tags = ck.locale_tags()
     light, dark = palettes(ck)
@@ -193,6 +199,8 @@ def _brand(ck: Checker, assets: dict[str, Any]) -> b.Brand:
     signing = get(m, ("signing",)) or {}
     android_sign = signing.get("android") or {}
     ios_sign = signing.get("ios") or {}
+    links = get(m, ("links",)) or {}
+    service = get(m, ("services",)) or {}
     provenance = {field_name(k): v for k, v in sorted(m.values.items(), key=lambda kv: str(kv[0]))}
     foreground = assets.get("icon_foreground")
     return b.Brand(
@@ -243,7 +251,16 @@ def _brand(ck: Checker, assets: dict[str, Any]) -> b.Brand:
             android_key_password=android_sign.get("key_password"),
             ios_team_id=ios_sign.get("team_id"),
             ios_profile=ios_sign.get("profile"),
+            android_cert_sha256=tuple(
+                c.strip().upper() for c in android_sign.get("cert_sha256") or ()),
         ),
         manifests=tuple(m.files),
+        links=b.Links(domains=tuple(links.get("domains") or ()), scheme=links.get("scheme")),
+        services=b.Services(
+            firebase_android=firebase.get("android"),
+            firebase_ios=firebase.get("ios"),
+            push=bool(service.get("push")),
+            push_channel=_text(ck, ("services", "push_channel"), tags),
+        ),
         provenance=MappingProxyType(provenance),
     )

@@ -11,7 +11,10 @@ mipmaps, ``values/ic_launcher_background.xml`` and the splash_icon drawables aft
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -71,21 +74,62 @@ def _env_name(ref: str | None) -> str | None:
     return ref[len("env:") :] if ref is not None and ref.startswith("env:") else None
 
 
+GOOGLE_SERVICES_PLUGIN = GradlePlugin(id="com.google.gms.google-services", version="4.4.2")
+"""Applied when the tenant has a google-services.json: the plugin turns it into resources.
+A vendor base that lists the plugin in ixm.toml pins its own version instead."""
+NOTIFICATION_ICON = "ic_stat_notify"
+NOTIFICATION_DP = 24
+"""Status-bar icons are 24 dp (Material's system icon grid)."""
+
+
 def view(brand: Brand) -> dict[str, Any]:
     """``signing``: the env variables app/build.gradle.kts reads at build time (no secrets);
-    None when the manifest does not name a keystore, its password and a key alias."""
+    None when the manifest does not name a keystore, its password and a key alias.
+    ``links``, ``firebase`` and ``push``: what the manifest, Gradle files and strings need
+    for deep links, the google-services plugin and notifications."""
+    return {
+        "signing": _signing(brand),
+        "links": {"domains": list(brand.links.domains), "scheme": brand.links.scheme},
+        "firebase": brand.services.firebase_android is not None,
+        "google_services_plugin": GOOGLE_SERVICES_PLUGIN.model_dump(mode="json"),
+        "push": {
+            "icon": NOTIFICATION_ICON,
+            "channel": {loc.tag: _channel_name(brand, loc.tag) for loc in brand.locales},
+        } if brand.services.push else None,
+    }
+
+
+def _channel_name(brand: Brand, tag: str) -> str:
+    if brand.services.push_channel is not None:
+        return brand.services.push_channel[tag]
+    names = _channel_names()
+    return names.get(tag) or names.get(tag.split("-")[0]) or names["en"]
+
+
+@cache
+def _channel_names() -> dict[str, str]:
+    data = json.loads(resources.files("ixm_cli").joinpath("data/notification_channel.json")
+                      .read_text("utf-8"))
+    return dict(data["names"])
+
+
+def _signing(brand: Brand) -> dict[str, Any] | None:
     s = brand.signing
     keystore, password = _env_name(s.android_keystore), _env_name(s.android_password)
     if keystore is None or password is None or s.android_key_alias is None:
-        return {"signing": None}
+        return None
     return {
-        "signing": {
-            "keystore_env": keystore,
-            "password_env": password,
-            "key_password_env": _env_name(s.android_key_password),  # None: same as password
-            "key_alias": s.android_key_alias,
-        }
+        "keystore_env": keystore,
+        "password_env": password,
+        "key_password_env": _env_name(s.android_key_password),  # None: same as password
+        "key_alias": s.android_key_alias,
     }
+
+
+def files(brand: Brand) -> dict[str, bytes | Path]:
+    """google-services.json where the Google Services Gradle plugin looks for it."""
+    f = brand.services.firebase_android
+    return {} if f is None else {"android/app/google-services.json": f}
 
 
 def _adaptive_xml(sources: AssetSources) -> str:
@@ -173,6 +217,12 @@ def assets(s: AssetSources, platforms: frozenset[str]) -> list[AssetJob]:
                      logo, scale=SPLASH_CIRCLE, plate=light, plate_scale=SPLASH_VISIBLE,
                      plate_against=dark)
         )
+    if s.push and s.icon_monochrome is not None:
+        # Android draws status-bar icons from their alpha only: a white silhouette.
+        for name, k in DENSITIES:
+            px = dp_px(NOTIFICATION_DP, k)
+            jobs.append(AssetJob(res / f"drawable-{name}" / f"{NOTIFICATION_ICON}.png",
+                                 "monochrome", px, px, "icon_monochrome"))
     return jobs
 
 
@@ -188,4 +238,5 @@ TARGET = Target(
     config_dir="android/app/src/main/assets",
     bundle=("android", "metadata/android"),
     extensions=Extensions,
+    files=files,
 )

@@ -61,6 +61,10 @@ class Target:
     """Folders of ``dist/<tenant>/`` this platform's zip holds."""
     default: bool = True
     """Built when no ``--platform`` is given (a plug-in may be opt-in)."""
+    files: Callable[[Brand], Mapping[str, bytes | Path]] | None = None
+    """Files outside the templates (output path -> content): a tenant file placed verbatim
+    (its checked Path, e.g. a Firebase config; hashed into build-info.json as an input) or
+    bytes made from the brand (e.g. the .well-known files, whose JSON no template escapes)."""
     filters: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
     """Escaping filters this target's templates use, for formats ixm does not know."""
     extensions: type[BaseModel] | None = None

@@ -10,7 +10,8 @@ step, and App/tenant.json from the config target.
 from __future__ import annotations
 
 import plistlib
-from pathlib import PurePosixPath
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from ixm_cli import jsontext
 from ixm_cli.assets.plan import IOS_ICON, SPLASH_LOGO_PT, AssetJob, AssetSources
 from ixm_cli.manifest.brand import Brand
+from ixm_cli.render import plist_document, plist_entries
 from ixm_cli.targets.base import Render, Target, bundled
 
 APP = "ios/App"
@@ -65,6 +67,65 @@ class Extensions(BaseModel):
     @classmethod
     def _entitlements(cls, values: dict[str, Any]) -> dict[str, Any]:
         return _plist_values(values)
+
+
+ASSOCIATED_DOMAINS = "com.apple.developer.associated-domains"
+APS_ENVIRONMENT = "aps-environment"
+URL_TYPES = "CFBundleURLTypes"
+
+
+def view(brand: Brand) -> dict[str, Any]:
+    """The tenant's own entitlements and URL types; the templates merge them with the
+    vendor base's (ixm.toml) through :func:`app_entitlements` and :func:`info_plist_extras`.
+
+    ``aps-environment`` follows the build's environment: a prod build is signed for the App
+    Store (production APNs), any other environment for development (sandbox APNs)."""
+    entitlements: dict[str, Any] = {}
+    if brand.links.domains:
+        entitlements[ASSOCIATED_DOMAINS] = [f"applinks:{d}" for d in brand.links.domains]
+    if brand.services.push:
+        entitlements[APS_ENVIRONMENT] = "production" if brand.env is None else "development"
+    url_types = []
+    if brand.links.scheme:
+        url_types.append({
+            "CFBundleTypeRole": "Viewer",
+            "CFBundleURLName": brand.ios_id,
+            "CFBundleURLSchemes": [brand.links.scheme],
+        })
+    return {"entitlements": entitlements, "url_types": url_types}
+
+
+def _merged_entitlements(b: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(b["extensions"]["ios"]["entitlements"])
+    for key, value in b["ios"]["entitlements"].items():
+        vendor = merged.get(key)
+        # The base may associate its own domains (a shared login host): keep both lists.
+        merged[key] = (vendor + [v for v in value if v not in vendor]
+                       if isinstance(vendor, list) and isinstance(value, list) else value)
+    return merged
+
+
+def app_entitlements(b: Mapping[str, Any]) -> str:
+    """App/App.entitlements: the base's entitlements and the tenant's, one plist."""
+    return plist_document(_merged_entitlements(b))
+
+
+def info_plist_extras(b: Mapping[str, Any]) -> str:
+    """Info.plist entries beyond ixm's own: the base's keys, with the tenant's URL scheme
+    added to any URL types the base declares (e.g. a sign-in SDK's callback scheme)."""
+    extra = dict(b["extensions"]["ios"]["info_plist"])
+    own = b["ios"]["url_types"]
+    if own:
+        vendor = extra.get(URL_TYPES)
+        extra[URL_TYPES] = [*(vendor if isinstance(vendor, list) else []), *own]
+    return plist_entries(extra)
+
+
+def files(brand: Brand) -> dict[str, bytes | Path]:
+    """GoogleService-Info.plist beside Info.plist: project.yml's App sources take it in as
+    a resource, where Firebase looks for it in the app bundle."""
+    f = brand.services.firebase_ios
+    return {} if f is None else {f"{APP}/GoogleService-Info.plist": f}
 
 
 def renders(brand: Brand, platforms: frozenset[str]) -> list[Render]:
@@ -132,4 +193,7 @@ TARGET = Target(
     config_dir="ios/App",
     bundle=("ios", "metadata/ios"),
     extensions=Extensions,
+    view=view,
+    files=files,
+    filters={"app_entitlements": app_entitlements, "info_plist_extras": info_plist_extras},
 )

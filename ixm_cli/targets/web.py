@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from ixm_cli import __version__
+from ixm_cli import __version__, jsontext
 from ixm_cli.assets.plan import (
     APPLE_TOUCH,
     FAVICON_SIZES,
@@ -84,6 +84,53 @@ def view(brand: Brand) -> dict[str, Any]:
     }
 
 
+WELL_KNOWN = WEB / ".well-known"
+ASSETLINKS = WELL_KNOWN / "assetlinks.json"
+AASA = WELL_KNOWN / "apple-app-site-association"
+
+
+def files(brand: Brand) -> dict[str, bytes | Path]:
+    """The files each host in ``links.domains`` serves so the phones trust its links:
+    Digital Asset Links for Android App Links and the apple-app-site-association file for
+    Universal Links, in Google's and Apple's documented formats. Each is written only when
+    the other side is known (certificate fingerprints, team id); the validator warns when
+    one is missing."""
+    if not brand.links.domains:
+        return {}
+    out: dict[str, bytes | Path] = {}
+    if brand.signing.android_cert_sha256:
+        out[ASSETLINKS.as_posix()] = jsontext.dumps(assetlinks(brand)).encode("utf-8")
+    if brand.signing.ios_team_id:
+        out[AASA.as_posix()] = jsontext.dumps(apple_app_site_association(brand)).encode("utf-8")
+    return out
+
+
+def assetlinks(brand: Brand) -> list[dict[str, Any]]:
+    """developers.google.com/digital-asset-links: one statement letting the app, signed
+    with any of these certificates, handle all of the host's URLs."""
+    return [{
+        "relation": ["delegate_permission/common.handle_all_urls"],
+        "target": {
+            "namespace": "android_app",
+            "package_name": brand.android_id,
+            "sha256_cert_fingerprints": list(brand.signing.android_cert_sha256),
+        },
+    }]
+
+
+def apple_app_site_association(brand: Brand) -> dict[str, Any]:
+    """Apple's applinks format (iOS 13+; the app's deployment target is 16): the app id is
+    ``<team id>.<bundle id>`` of this build's environment; every path opens the app."""
+    return {
+        "applinks": {
+            "details": [{
+                "appIDs": [f"{brand.signing.ios_team_id}.{brand.ios_id}"],
+                "components": [{"/": "*"}],
+            }],
+        },
+    }
+
+
 def web_icon(purpose: Literal["any", "maskable"], px: int) -> PurePosixPath:
     """Where the web app manifest's icon of that purpose and size lives."""
     return WEB / "icons" / f"{'icon' if purpose == 'any' else 'maskable'}-{px}.png"
@@ -120,4 +167,5 @@ TARGET = Target(
     overrides=(("web", "web"),),
     config_dir="web",
     bundle=("web",),
+    files=files,
 )

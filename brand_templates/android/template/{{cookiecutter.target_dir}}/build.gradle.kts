@@ -6,4 +6,8 @@ plugins {
 {%- for plugin in cookiecutter._ixm.extensions.android.gradle_plugins %}
     id({{ plugin.id|gradle_kts_string }}){% if plugin.version %} version {{ plugin.version|gradle_kts_string }}{% endif %} apply false
 {%- endfor %}
+{%- set gms = cookiecutter._ixm.android.google_services_plugin %}
+{%- if cookiecutter._ixm.android.firebase and gms.id not in cookiecutter._ixm.extensions.android.gradle_plugins|map(attribute="id")|list %}
+    id({{ gms.id|gradle_kts_string }}) version {{ gms.version|gradle_kts_string }} apply false
+{%- endif %}
 }

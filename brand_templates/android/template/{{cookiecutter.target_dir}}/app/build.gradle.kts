@@ -7,6 +7,10 @@ plugins {
 {%- for plugin in b.extensions.android.gradle_plugins %}
     id({{ plugin.id|gradle_kts_string }})
 {%- endfor %}
+{%- if b.android.firebase and b.android.google_services_plugin.id not in b.extensions.android.gradle_plugins|map(attribute="id")|list %}
+    // app/google-services.json is this tenant's Firebase config: the plugin reads it.
+    id({{ b.android.google_services_plugin.id|gradle_kts_string }})
+{%- endif %}
 }
 
 android {
