@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from xml.parsers.expat import ExpatError
 
 from ixm_cli.manifest.loader import Key
 from ixm_cli.manifest.model import CERT_SHA256_PATTERN, HOST_PATTERN, SCHEME_PATTERN
@@ -239,9 +240,9 @@ def _android_packages(data: bytes) -> list[str]:
 def _ios_bundles(data: bytes) -> list[str]:
     try:
         doc: Any = plistlib.loads(data)
-    except (plistlib.InvalidFileException, ValueError, TypeError, KeyError,
+    except (plistlib.InvalidFileException, ExpatError, ValueError, TypeError, KeyError,
             OverflowError) as exc:
-        raise ValueError(f"not a property list ({type(exc).__name__})") from None
+        raise ValueError(f"not a property list ({exc})") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("GOOGLE_APP_ID"), str):
         raise ValueError("it has no GOOGLE_APP_ID, so it is no GoogleService-Info.plist")
     bundle = doc.get("BUNDLE_ID")
