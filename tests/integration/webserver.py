@@ -13,6 +13,7 @@ JavaScript MIME type).
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +52,12 @@ class _Handler(SimpleHTTPRequestHandler):
         # No HTTP caching: the service worker's cache is the only cache under test.
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        # Apple's association file has no extension and must be served as JSON (README).
+        if Path(path).name == "apple-app-site-association":
+            return "application/json"
+        return super().guess_type(path)
 
     def do_GET(self) -> None:
         self.server_record.requests.append(self.path)
