@@ -318,3 +318,14 @@ def test_push_channel_without_push_is_warned(root: Path) -> None:
     make_tenant(root, "acme", {"services": {"push_channel": "Alerts"}})
     d = only(diagnose(root, "acme"), "services.push_channel", severity=None)
     assert d.message == "push_channel is unused while push is off"
+
+
+def test_a_build_with_another_apps_firebase_file_writes_nothing(root: Path,
+                                                                 tmp_path: Path) -> None:
+    firebase_tenant(root, {"google-services.json": google_services("com.other.app")},
+                    {"services": {"firebase": {"android": "google-services.json"}}})
+    out = tmp_path / "dist"
+    result = run_ixm("build", "acme", "--tenants", root, "--out", out)
+    assert result.exit_code == 1
+    assert "error[services.firebase.android]" in result.stderr
+    assert not out.exists() or not any(out.iterdir())
