@@ -10,7 +10,7 @@ from typing import Any
 
 from ixm_cli import colors, locales, overrides
 from ixm_cli.assets import AssetSources, check_sources
-from ixm_cli.errors import Diagnostic, IxmError, has_errors
+from ixm_cli.errors import Diagnostic, IxmError, has_errors, warning
 from ixm_cli.manifest import brand as b
 from ixm_cli.manifest import services
 from ixm_cli.manifest.model import FEATURES
@@ -132,7 +132,28 @@ def check_all_environments(
         return results
     for env in envs:
         results.append(_check_merged(slug, env, base, problems, images=True, folders=folders))
-    return results
+    return [results[0], *(_shared_link_hosts(results[0], r) for r in results[1:])]
+
+
+def _shared_link_hosts(prod: Checked, other: Checked) -> Checked:
+    """A host serves one assetlinks.json and one apple-app-site-association, and each build
+    writes them for its own ids: an environment with other ids on prod's hosts would
+    replace prod's files (or never be verified)."""
+    p, o = prod.brand, other.brand
+    if p is None or o is None or other.merged is None:
+        return other
+    shared = [d for d in o.links.domains if d in p.links.domains]
+    if not shared or (o.android_id, o.ios_id) == (p.android_id, p.ios_id):
+        return other
+    found = warning(
+        "links.domains",
+        f"environment {other.env!r} has its own ids but shares {', '.join(shared)} with prod; "
+        "each host serves the .well-known files of one build",
+        other.merged.locate(("links", "domains")),
+        f"give environments.{other.env} its own links.domains, e.g. "
+        f"{other.env}.{shared[0]}",
+    )
+    return replace(other, diagnostics=[*other.diagnostics, *printable([found])])
 
 
 def _escaped(text: str) -> str:

@@ -329,3 +329,19 @@ def test_a_build_with_another_apps_firebase_file_writes_nothing(root: Path,
     assert result.exit_code == 1
     assert "error[services.firebase.android]" in result.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_an_environment_with_other_ids_on_prods_hosts_is_warned(root: Path) -> None:
+    manifest = make_tenant(root, "acme", {"links": {"domains": Marked(["ding.acme.example"])}})
+    result = run_ixm("validate", "acme", "--tenants", root)
+    assert result.exit_code == 0, result.stderr
+    assert (f"{manifest}:{marked(manifest)}:" in result.stderr
+            or f"{manifest}:{marked(manifest) + 1}:" in result.stderr)
+    assert ("warning[links.domains]: environment 'staging' has its own ids but shares "
+            "ding.acme.example with prod" in result.stderr)
+    assert "environments.staging its own links.domains, e.g. staging.ding.acme.example" in (
+        result.stderr)
+    # Its own hosts: no warning.
+    make_tenant(root, "acme", {"links": {"domains": ["ding.acme.example"]}, "environments": {
+        "staging": {"links": {"domains": ["staging.ding.acme.example"]}}}})
+    assert "shares" not in run_ixm("validate", "acme", "--tenants", root).stderr
