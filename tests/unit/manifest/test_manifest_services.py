@@ -345,3 +345,24 @@ def test_an_environment_with_other_ids_on_prods_hosts_is_warned(root: Path) -> N
     make_tenant(root, "acme", {"links": {"domains": ["ding.acme.example"]}, "environments": {
         "staging": {"links": {"domains": ["staging.ding.acme.example"]}}}})
     assert "shares" not in run_ixm("validate", "acme", "--tenants", root).stderr
+
+
+def test_a_changed_firebase_file_rebuilds_the_tenant(root: Path, tmp_path: Path) -> None:
+    """The build key covers the Firebase files: a new config is never skipped as cached."""
+    manifest = firebase_tenant(root, {"google-services.json": google_services(ANDROID_ID)},
+                               {"services": {"firebase": {"android": "google-services.json"}}})
+    out = tmp_path / "dist"
+
+    def status() -> str:
+        result = run_ixm("build", "acme", "--tenants", root, "--out", out, "--platform",
+                         "android", "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        (built,) = json.loads(result.stdout)["built"]
+        return str(built["status"])
+
+    assert status() == "built"
+    assert status() == "cached"
+    config = manifest.parent / "google-services.json"
+    config.write_text(google_services("com.other.app", ANDROID_ID), "utf-8")
+    assert status() == "built"
+    assert (out / "acme/android/app/google-services.json").read_bytes() == config.read_bytes()
