@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ixm_cli import bundle, changes, fsutil, overrides, shards, view
+from ixm_cli import bundle, changes, fsutil, overrides, scaffold, shards, view
 from ixm_cli.build import BUILD_INFO, Built, render_tenant
 from ixm_cli.buildkey import base_digest, tenant_key
 from ixm_cli.cache import Cache, Info
@@ -442,3 +442,26 @@ def _defining(ws: Workspace, slugs: list[str], env: str) -> tuple[list[str], lis
             "add it under environments: in a tenant's brand.yaml, or build without --env",
         )
     return keep, skip
+
+
+def init(
+    *,
+    tenants_dir: Path,
+    slug: str,
+    extends: str | None = None,
+    from_tenant: str | None = None,
+    names: Mapping[str, str] | None = None,
+    answers: Mapping[str, str] | None = None,
+    locales: Sequence[str] = (),
+    prompt: bool = False,
+) -> scaffold.Created:
+    """Scaffold ``tenants_dir/<slug>/`` from the template shipped with ixm; it validates clean.
+
+    ``names`` maps a locale (or "" for the default one) to the app name; ``answers`` holds
+    ``android_id``, ``ios_id``, ``primary`` and ``icon`` (a path to copy). Unset values get
+    defaults, or are asked on the terminal when ``prompt`` is true.
+    """
+    return scaffold.init(
+        tenants_dir=tenants_dir, slug=slug, extends=extends, from_tenant=from_tenant,
+        names=names, answers=answers, locale_tags=locales, prompt=prompt,
+    )

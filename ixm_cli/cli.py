@@ -505,3 +505,68 @@ def targets(
             sorted(next(p.target.platforms for p in provided if p.target.name == row["name"]))))
         default = "" if row["default"] or not row["platform"] else ", opt-in"
         print(f"{row['name']:<12} {row['package']} {row['version']}  ({kind}{default})")
+
+
+def _names(values: list[str]) -> dict[str, str]:
+    """``--name LOCALE=TEXT`` (or a bare TEXT for the default locale)."""
+    found: dict[str, str] = {}
+    for value in values:
+        tag, sep, text = value.partition("=")
+        if sep and tag and " " not in tag and "=" not in text[:0]:
+            found[tag] = text
+        else:
+            found[""] = value
+    return found
+
+
+@app.command()
+def init(
+    slug: Annotated[str, typer.Argument(help="The new tenant's slug, e.g. acme-ding.")],
+    extends: Annotated[
+        str | None,
+        typer.Option("--extends", help="Parent brand: a folder under tenants/ (e.g. _greentown)."),
+    ] = None,
+    from_tenant: Annotated[
+        str | None,
+        typer.Option("--from", help="Start from this tenant's parent, locales and colours."),
+    ] = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never ask: use the flags and defaults.")
+    ] = False,
+    name: Annotated[
+        list[str] | None,
+        typer.Option("--name", help="App name: LOCALE=TEXT, repeatable (TEXT alone: default)."),
+    ] = None,
+    android_id: Annotated[str | None, typer.Option("--android-id")] = None,
+    ios_id: Annotated[str | None, typer.Option("--ios-id")] = None,
+    primary: Annotated[str | None, typer.Option("--primary", help="#RRGGBB")] = None,
+    icon: Annotated[
+        str | None, typer.Option("--icon", help="Icon image to copy (square, >= 1024 px).")
+    ] = None,
+    locales: Annotated[
+        str | None, typer.Option("--locales", help="Comma-separated, default first (no parent).")
+    ] = None,
+    tenants_dir: TenantsDir = Path("tenants"),
+) -> None:
+    """Scaffold a new tenant (asks on a terminal; --no-input or no terminal: flags only)."""
+    answers = {"android_id": android_id, "ios_id": ios_id, "primary": primary, "icon": icon}
+    created = _run(
+        lambda: api.init(
+            tenants_dir=tenants_dir,
+            slug=slug,
+            extends=extends,
+            from_tenant=from_tenant,
+            names=_names(name or []),
+            answers={k: v for k, v in answers.items() if v is not None},
+            locales=[t.strip() for t in locales.split(",") if t.strip()] if locales else (),
+            prompt=not no_input and sys.stdin.isatty(),
+        )
+    )
+    output.print_text(created.warnings)
+    for path in created.files:
+        print(f"ixm: create {display_path(path)}", file=sys.stderr)
+    print(
+        f"ixm: next: edit {display_path(created.folder / 'brand.yaml')}, then "
+        f"`ixm preview {created.tenant} --watch` and `ixm validate {created.tenant}`",
+        file=sys.stderr,
+    )
