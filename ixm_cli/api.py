@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -465,3 +466,97 @@ def init(
         tenants_dir=tenants_dir, slug=slug, extends=extends, from_tenant=from_tenant,
         names=names, answers=answers, locale_tags=locales, prompt=prompt,
     )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What `ixm preview` wrote."""
+
+    html: Path
+    png: Path | None
+    warnings: Sequence[Diagnostic]
+
+
+def default_preview_path(tenant: str, env: str | None) -> Path:
+    """``dist/<tenant>[@env].preview.html``: beside the build output, never inside a tenant's
+    own folder (which a build replaces), and unable to clash with one (slugs hold no dot)."""
+    name = tenant if env in (None, "prod") else f"{tenant}@{env}"
+    return Path("dist") / f"{name}.preview.html"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8", newline="\n")
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise IxmError.single(
+            "out", f"cannot write {display_path(path)}: {exc.strerror or exc}",
+            None, "choose a writable --out FILE",
+        ) from None
+
+
+def preview(
+    *,
+    tenants_dir: Path,
+    tenant: str,
+    env: str | None = None,
+    out: Path | None = None,
+    png: bool = False,
+) -> Preview:
+    """Write the tenant's brand sheet (self-contained HTML) and, with ``png``, its picture."""
+    from ixm_cli import preview as sheets
+
+    ws = Workspace.at(tenants_dir)
+    sheet = sheets.tenant_sheet(ws, tenant, env)
+    target = out or default_preview_path(tenant, env)
+    _write_atomic(target, sheet.html)
+    picture = None
+    if png:
+        from ixm_cli.preview.png import render_png
+
+        picture = target.with_suffix(".png")
+        render_png(sheet.html, picture)
+    return Preview(target, picture, sheet.warnings)
+
+
+@dataclass(frozen=True)
+class Fleet:
+    html: Path
+    tenants: int
+    problems: Sequence[Diagnostic]
+
+
+def preview_fleet(*, tenants_dir: Path, out: Path | None = None, jobs: int = 1) -> Fleet:
+    """Every tenant's icon, name and palette on one page. A tenant that does not validate is
+    a tile saying so, and its diagnostics are returned: the grid is still written."""
+    from ixm_cli import preview as sheets
+
+    ws = Workspace.at(tenants_dir)
+    slugs = select_tenants(ws, (), all_tenants=True)
+    html, problems = sheets.fleet(ws, slugs, jobs=jobs)
+    target = out or Path("dist") / "fleet.preview.html"
+    _write_atomic(target, html)
+    return Fleet(target, len(slugs), problems)
+
+
+def preview_watch(
+    *,
+    tenants_dir: Path,
+    tenant: str,
+    env: str | None = None,
+    ready: Callable[[str], None],
+    report: Callable[[Sequence[Diagnostic]], None],
+    stop: threading.Event | None = None,
+    rendered: Callable[[int], None] | None = None,
+) -> None:
+    """Serve the sheet on 127.0.0.1 and reload it after each saved change, until ``stop``."""
+    from ixm_cli.preview import watch
+
+    ws = Workspace.at(tenants_dir)
+    if not ws.manifest(tenant).is_file():
+        load_merged(ws, tenant)  # no such tenant: its error, before anything is served
+    watch.serve(ws, tenant, env, ready=ready, report=lambda d: report(list(d)),
+                rendered=rendered, stop=stop)

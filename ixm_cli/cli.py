@@ -7,14 +7,14 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
 from ixm_cli import __version__, api, changes, config, output, shards
-from ixm_cli.errors import IxmError, Severity, display_path
+from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path
 from ixm_cli.targets import Registry
 
 app = typer.Typer(
@@ -570,3 +570,79 @@ def init(
         f"`ixm preview {created.tenant} --watch` and `ixm validate {created.tenant}`",
         file=sys.stderr,
     )
+
+
+@app.command()
+def preview(
+    tenant: Annotated[
+        str | None, typer.Argument(help="Tenant slug (or --all for the fleet grid).")
+    ] = None,
+    env: Annotated[str | None, typer.Option("--env", help="Environment overlay.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="HTML file to write (default dist/<tenant>.preview.html)."),
+    ] = None,
+    png: Annotated[
+        bool, typer.Option("--png", help="Also write a PNG of the sheet (headless Chromium).")
+    ] = False,
+    open_: Annotated[bool, typer.Option("--open", help="Open the sheet in a browser.")] = False,
+    watch: Annotated[
+        bool,
+        typer.Option("--watch", help="Serve on 127.0.0.1 and reload on every saved change."),
+    ] = False,
+    all_tenants: Annotated[
+        bool, typer.Option("--all", help="A fleet grid: every tenant's icon, name, palette.")
+    ] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", min=1, help="Processes for --all.")
+    ] = None,
+    tenants_dir: TenantsDir = Path("tenants"),
+) -> None:
+    """A visual brand sheet: icons under every mask, splash, labels, store texts, contrast and
+    where each value comes from; one self-contained HTML file."""
+    import webbrowser
+
+    if all_tenants:
+        if tenant is not None or watch or png or env is not None:
+            raise typer.BadParameter("--all takes no TENANT, --env, --png or --watch")
+        fleet = _run(lambda: api.preview_fleet(
+            tenants_dir=tenants_dir, out=out, jobs=jobs or _usable_cpus()))
+        output.print_text(fleet.problems)
+        print(f"ixm: wrote {display_path(fleet.html)} ({fleet.tenants} tenants)", file=sys.stderr)
+        if open_:
+            webbrowser.open(fleet.html.absolute().as_uri())
+        raise typer.Exit(1 if fleet.problems else 0)
+    if tenant is None:
+        raise typer.BadParameter("name a TENANT, or pass --all")
+    if watch:
+        if png or out is not None:
+            raise typer.BadParameter("--watch serves the sheet: it takes no --out or --png")
+        name = tenant
+
+        def ready(url: str) -> None:
+            print(f"ixm: previewing {name} at {url} (Ctrl+C to stop)", file=sys.stderr,
+                  flush=True)
+            if open_:
+                webbrowser.open(url)
+
+        def report(diagnostics: Sequence[Diagnostic]) -> None:
+            output.print_text(diagnostics)
+            sys.stderr.flush()
+
+        try:
+            _run(lambda: api.preview_watch(
+                tenants_dir=tenants_dir, tenant=tenant, env=env, ready=ready, report=report,
+                rendered=lambda v: print(f"ixm: reloaded ({v})", file=sys.stderr, flush=True)))
+        except typer.Exit as exc:
+            if exc.exit_code == 130:  # Ctrl+C is how a watch ends
+                raise typer.Exit(0) from None
+            raise
+        return
+    result = _run(lambda: api.preview(
+        tenants_dir=tenants_dir, tenant=tenant, env=env, out=out, png=png))
+    output.print_text(result.warnings)
+    print(f"ixm: wrote {display_path(result.html)}", file=sys.stderr)
+    if result.png is not None:
+        print(f"ixm: wrote {display_path(result.png)}", file=sys.stderr)
+    if open_:
+        webbrowser.open(result.html.absolute().as_uri())

@@ -187,11 +187,13 @@ class Plan:
 def _defaults(slug: str, source: Merged | None, parent: Merged | None) -> dict[str, str]:
     package = slug.replace("-", "_")
     prefix = _id_prefix(source)
-    primary = get(source or parent, ("colors", "primary")) if (source or parent) else None
+    base = source or parent
+    primary = get(base, ("colors", "primary")) if base is not None else None
     return {
         "android_id": f"{prefix}.{package}",
         "ios_id": f"{prefix.replace('_', '-')}.{slug}",
-        "primary": colors.normalise(primary) if colors.is_color(primary) else "#0A7D5A",
+        "primary": colors.normalise(primary) if isinstance(primary, str)
+        and colors.is_color(primary) else "#0A7D5A",
         "icon": "",
     }
 
@@ -329,7 +331,7 @@ def _view(plan: Plan) -> tuple[dict[str, Any], dict[str, bytes]]:
     colours: list[tuple[str, str]] = []
     dark: list[tuple[str, str]] = []
     parent_primary = get(plan.parent, ("colors", "primary")) if plan.parent else None
-    if plan.parent is None or not colors.is_color(parent_primary) or (
+    if not isinstance(parent_primary, str) or not colors.is_color(parent_primary) or (
         colors.normalise(parent_primary) != primary
     ):
         colours = [("primary", primary), ("on_primary", on_primary)]

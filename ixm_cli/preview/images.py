@@ -9,6 +9,8 @@ so the asset planning may move (issue 6) with a one-line change here.
 from __future__ import annotations
 
 import base64
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -82,10 +84,36 @@ def _jobs(s: AssetSources) -> list[AssetJob]:
     return jobs
 
 
+_CACHE: OrderedDict[Hashable, Pictures] = OrderedDict()
+_CACHE_SIZE = 4
+
+
+def _stamp(sources: AssetSources) -> Hashable:
+    """The sources and each image file's identity: under --watch a saved manifest change
+    that leaves the images alone (a name, a store text) reuses the pictures."""
+    stamps = []
+    for role, path in sorted(sources.image_roles().items()):
+        try:
+            st = path.stat()
+        except OSError:
+            return None  # unreadable now: render, so the user gets the real error
+        stamps.append((role, st.st_ino, st.st_size, st.st_mtime_ns))
+    return (sources, tuple(stamps))
+
+
 def pictures(sources: AssetSources) -> Pictures:
     """Every picture of the brand sheet; raises IxmError for a source that cannot be used."""
+    key = _stamp(sources)
+    if key is not None and key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
     rendered = render_assets(_jobs(sources), sources, workers=1)
-    return Pictures({str(path): _uri(data) for path, data in rendered.items()})
+    found = Pictures({str(path): _uri(data) for path, data in rendered.items()})
+    if key is not None:
+        _CACHE[key] = found
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return found
 
 
 def thumbnail(sources: AssetSources) -> str:
