@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from cookiecutter.generate import generate_files
-from cookiecutter.prompt import prompt_for_config, read_user_variable
+from cookiecutter.prompt import read_user_variable
 from jinja2 import Environment
 from jinja2.ext import Extension
 from PIL import Image, ImageDraw
@@ -41,7 +41,13 @@ from ixm_cli.manifest.model import (
     SLUG_PATTERN,
 )
 from ixm_cli.manifest.resolve import MANIFEST, Merged, Workspace, get
-from ixm_cli.manifest.rules import JAVA_KEYWORDS, KOTLIN_KEYWORDS, NAME_MAX, field_name
+from ixm_cli.manifest.rules import (
+    JAVA_KEYWORDS,
+    KOTLIN_KEYWORDS,
+    NAME_MAX,
+    field_name,
+    suggest,
+)
 from ixm_cli.manifest.tenant import check_tenant, load_merged
 
 ICON_SIDE = 1024
@@ -236,7 +242,7 @@ def _ask(plan: Plan, prompt: bool, flags: Mapping[str, str]) -> None:
     defaults = _defaults(plan.slug, plan.source, plan.parent)
     title = plan.slug.replace("-", " ").title()
     config = _config()
-    questions: dict[str, Any] = dict(config.get("__prompts__", {}))
+    questions: dict[str, str] = dict(config.get("__prompts__", {}))
     cookie: dict[str, Any] = {}
     for tag in plan.locales:
         key = f"name_{tag}"
@@ -244,23 +250,20 @@ def _ask(plan: Plan, prompt: bool, flags: Mapping[str, str]) -> None:
         cookie[key] = flags.get(key) or names[key] or title
     for key in ("android_id", "ios_id", "primary", "icon"):
         cookie[key] = flags.get(key, defaults[key])
-    # Answers given as flags are not asked again; defaults hold only checked values (a slug,
-    # ids, a colour), so cookiecutter's rendering of defaults has nothing to expand.
-    asked = {k: v for k, v in cookie.items() if k not in flags}
-    given = {k: v for k, v in cookie.items() if k in flags}
-    answers: dict[str, Any] = dict(given)
-    if prompt and asked:
-        context = {"cookiecutter": {**asked, "__prompts__": questions}}
-        answers.update(prompt_for_config(context, no_input=False))
-    else:
-        answers.update(asked)
-    answers.pop("__prompts__", None)
+    # Answers given as flags are not asked again. Each question is cookiecutter's own
+    # (read_user_variable, with the template's __prompts__), asked one at a time so a bad
+    # answer is asked again at once rather than after the last question.
+    asked = [k for k in cookie if k not in flags]
     for key in cookie:
-        value = str(answers[key]).strip()
+        value = str(cookie[key]).strip()
+        prefix = ""
+        if prompt and key in asked:
+            prefix = f"  [{asked.index(key) + 1}/{len(asked)}] "
+            value = str(read_user_variable(key, cookie[key], questions, prefix)).strip()
         problem = check_answer(key, value)
-        while problem is not None and prompt:
+        while problem is not None and prompt and key in asked:
             print(f"  {problem}")
-            value = str(read_user_variable(key, cookie[key], questions)).strip()
+            value = str(read_user_variable(key, cookie[key], questions, prefix)).strip()
             problem = check_answer(key, value)
         if problem is not None:
             flag = "--name" if key.startswith("name_") else "--" + key.replace("_", "-")
@@ -435,7 +438,7 @@ def init(
     tags = tags or list(DEFAULT_LOCALES)
     for tag in tags:
         if locales.lookup(tag) is None:
-            close = locales.canonical(tag)
+            close = locales.canonical(tag) or suggest(tag, locales.table())
             raise _refuse("locales", f"unsupported locale {tag!r}",
                           f"did you mean {close!r}?" if close else
                           "supported: " + ", ".join(locales.table()))

@@ -9,6 +9,7 @@ A manifest that does not validate is shown as its diagnostics, and the watch goe
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -100,6 +101,16 @@ def _handler(state: Served) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A closed browser tab resets its connection: not worth a traceback."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 def _render(ws: Workspace, slug: str, env: str | None, state: Served,
             report: Callable[[Iterable[Diagnostic]], None]) -> None:
     """Render the next version (the sheet, or the diagnostics) and publish it."""
@@ -144,8 +155,7 @@ def serve(
     stop = stop or threading.Event()
     state = Served(dirs=[ws.tenants / slug])
     _render(ws, slug, env, state, report)
-    httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(state))
-    httpd.daemon_threads = True
+    httpd = _Server(("127.0.0.1", port), _handler(state))
     thread = threading.Thread(target=httpd.serve_forever, name="ixm-preview", daemon=True)
     thread.start()
     host, bound = httpd.server_address[:2]
