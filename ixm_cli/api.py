@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ixm_cli import bundle, changes, fsutil, overrides, scaffold, shards, view
+from ixm_cli import bundle, changes, fsutil, overrides, shards, view
 from ixm_cli.build import BUILD_INFO, Built, render_tenant
 from ixm_cli.buildkey import base_digest, tenant_key
 from ixm_cli.cache import Cache, Info
@@ -36,6 +36,9 @@ from ixm_cli.publish import publish
 from ixm_cli.show import render_merged, render_resolved
 from ixm_cli.targets import Provided, Registry
 from ixm_cli.targets.base import extension_values
+
+if TYPE_CHECKING:  # cookiecutter, Jinja and Playwright load only for the commands using them
+    from ixm_cli.scaffold import Created
 
 
 @dataclass(frozen=True)
@@ -455,13 +458,15 @@ def init(
     answers: Mapping[str, str] | None = None,
     locales: Sequence[str] = (),
     prompt: bool = False,
-) -> scaffold.Created:
+) -> Created:
     """Scaffold ``tenants_dir/<slug>/`` from the template shipped with ixm; it validates clean.
 
     ``names`` maps a locale (or "" for the default one) to the app name; ``answers`` holds
     ``android_id``, ``ios_id``, ``primary`` and ``icon`` (a path to copy). Unset values get
     defaults, or are asked on the terminal when ``prompt`` is true.
     """
+    from ixm_cli import scaffold
+
     return scaffold.init(
         tenants_dir=tenants_dir, slug=slug, extends=extends, from_tenant=from_tenant,
         names=names, answers=answers, locale_tags=locales, prompt=prompt,

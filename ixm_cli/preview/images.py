@@ -12,7 +12,7 @@ import base64
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from ixm_cli.assets import AssetJob, AssetSources, render_assets
 from ixm_cli.assets.plan import MASKABLE_CIRCLE, SAFE_ZONE, SPLASH_CIRCLE, SPLASH_VISIBLE
@@ -84,36 +84,44 @@ def _jobs(s: AssetSources) -> list[AssetJob]:
     return jobs
 
 
-_CACHE: OrderedDict[Hashable, Pictures] = OrderedDict()
-_CACHE_SIZE = 4
+_CACHE: OrderedDict[Hashable, str] = OrderedDict()
+_CACHE_SIZE = 64
+"""Pictures by render key and source-file identity: under --watch a save re-draws only the
+pictures whose sources changed (a name edit none, an icon edit the icon's)."""
 
 
-def _stamp(sources: AssetSources) -> Hashable:
-    """The sources and each image file's identity: under --watch a saved manifest change
-    that leaves the images alone (a name, a store text) reuses the pictures."""
-    stamps = []
-    for role, path in sorted(sources.image_roles().items()):
-        try:
-            st = path.stat()
-        except OSError:
-            return None  # unreadable now: render, so the user gets the real error
-        stamps.append((role, st.st_ino, st.st_size, st.st_mtime_ns))
-    return (sources, tuple(stamps))
+def _stamp(path: Path) -> Hashable:
+    st = path.stat()
+    return (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _key(job: AssetJob, roles: dict[str, Path]) -> Hashable | None:
+    try:
+        return (job.render_key, tuple(_stamp(roles[r]) for r in job.image_roles if r in roles))
+    except OSError:
+        return None  # unreadable now: render it, so the user gets the real error
 
 
 def pictures(sources: AssetSources) -> Pictures:
     """Every picture of the brand sheet; raises IxmError for a source that cannot be used."""
-    key = _stamp(sources)
-    if key is not None and key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
-    rendered = render_assets(_jobs(sources), sources, workers=1)
-    found = Pictures({str(path): _uri(data) for path, data in rendered.items()})
-    if key is not None:
-        _CACHE[key] = found
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return found
+    roles = sources.image_roles()
+    jobs = _jobs(sources)
+    keys = {str(job.path): _key(job, roles) for job in jobs}
+    missing = [job for job in jobs if keys[str(job.path)] not in _CACHE]
+    drawn = render_assets(missing, sources, workers=1) if missing else {}
+    uris: dict[str, str] = {}
+    for job in jobs:
+        name, key = str(job.path), keys[str(job.path)]
+        if job.path in drawn:
+            uris[name] = _uri(drawn[job.path])
+            if key is not None:
+                _CACHE[key] = uris[name]
+        else:
+            _CACHE.move_to_end(key)
+            uris[name] = _CACHE[key]
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return Pictures(uris)
 
 
 def thumbnail(sources: AssetSources) -> str:
