@@ -508,12 +508,16 @@ def targets(
 
 
 def _names(values: list[str]) -> dict[str, str]:
-    """``--name LOCALE=TEXT`` (or a bare TEXT for the default locale)."""
+    """``--name LOCALE=TEXT`` (or a bare TEXT for the default locale): a name that merely
+    holds "=" stays whole unless what precedes it is a supported locale."""
+    from ixm_cli import locales
+
     found: dict[str, str] = {}
     for value in values:
         tag, sep, text = value.partition("=")
-        if sep and tag and " " not in tag and "=" not in text[:0]:
-            found[tag] = text
+        canonical = locales.canonical(tag) if sep else None
+        if canonical:
+            found[canonical] = text
         else:
             found[""] = value
     return found

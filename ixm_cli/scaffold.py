@@ -31,6 +31,7 @@ from jinja2.ext import Extension
 from PIL import Image, ImageDraw
 
 from ixm_cli import colors, locales
+from ixm_cli.assets import AssetSources, check_sources
 from ixm_cli.errors import Diagnostic, IxmError, display_path, has_errors
 from ixm_cli.escape import FILTERS
 from ixm_cli.fsutil import rename_noreplace
@@ -233,6 +234,11 @@ def check_answer(key: str, value: str) -> str | None:
             return f"no file at {value}; give the path of a PNG, JPEG or WebP image"
         if path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".webp"):
             return "the icon must be a .png, .jpg or .webp file"
+        # The build's own source checks (size, squareness, decodability), asked now so a
+        # designer can give another file instead of finding out after the folder is made.
+        problems = check_sources(AssetSources(icon=path))
+        if problems:
+            return f"{problems[0].message} ({problems[0].hint})"
     return None
 
 

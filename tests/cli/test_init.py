@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from ixm_test_helpers import EXAMPLES, run_ixm
+from ixm_test_helpers import EXAMPLES, png_bytes, run_ixm
 from ruamel.yaml import YAML
 
 from ixm_cli import api
@@ -130,6 +130,25 @@ def test_refusals_exit_1_with_a_fix_and_write_nothing(
     assert "hint:" in result.output
     assert "Traceback" not in result.output
     assert sorted(p.name for p in tenants.iterdir()) == before
+
+
+def test_an_icon_the_build_would_refuse_is_refused_up_front(tenants: Path) -> None:
+    small = tenants.parent / "small.png"
+    small.write_bytes(png_bytes(512))
+    result = run_ixm("init", "acme", "--no-input", "--icon", small, "--tenants", tenants)
+    assert result.exit_code == 1
+    assert "error[icon]" in result.output and "512" in result.output, result.output
+    assert not (tenants / "acme").exists()
+
+
+def test_a_name_holding_an_equals_sign_stays_whole(tenants: Path) -> None:
+    result = run_ixm("init", "eq", "--no-input", "--name", "A=B Ding", "--name", "en-gb=x",
+                     "--tenants", tenants)
+    assert result.exit_code == 1  # en-GB is not one of the locales: said, not guessed
+    assert "'en-GB'" in result.output
+    result = run_ixm("init", "eq", "--no-input", "--name", "A=B Ding", "--tenants", tenants)
+    assert result.exit_code == 0, result.output
+    assert _data(tenants / "eq" / "brand.yaml")["app"]["name"] == {"en": "A=B Ding"}  # type: ignore[index]
 
 
 def test_library_refusal_is_an_ixm_error(tenants: Path) -> None:
