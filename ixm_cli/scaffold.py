@@ -14,11 +14,12 @@ refused or failed init leaves nothing behind.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -85,10 +86,6 @@ class Created:
     folder: Path
     files: Sequence[Path]
     warnings: Sequence[Diagnostic]
-
-
-Ask = Callable[[str, str, str], str]
-"""(key, question, default) -> answer; how a refused answer is asked again on a terminal."""
 
 
 def _template() -> Path:
@@ -205,6 +202,15 @@ def _defaults(slug: str, source: Merged | None, parent: Merged | None) -> dict[s
     }
 
 
+_FIELDS = {
+    "android_id": "ids.android",
+    "ios_id": "ids.ios",
+    "primary": "colors.primary",
+    "icon": "assets.icon",
+}
+"""The manifest field each question fills, named in a refusal."""
+
+
 def check_answer(key: str, value: str) -> str | None:
     """Why an answer cannot be used (in a designer's words), or None."""
     if key.startswith("name_"):
@@ -244,7 +250,6 @@ def check_answer(key: str, value: str) -> str | None:
 
 def _ask(plan: Plan, prompt: bool, flags: Mapping[str, str]) -> None:
     """Fill ``plan.answers``: flags first, then cookiecutter's questions on a terminal."""
-    names = {f"name_{tag}": "" for tag in plan.locales}
     defaults = _defaults(plan.slug, plan.source, plan.parent)
     title = plan.slug.replace("-", " ").title()
     config = _config()
@@ -253,7 +258,7 @@ def _ask(plan: Plan, prompt: bool, flags: Mapping[str, str]) -> None:
     for tag in plan.locales:
         key = f"name_{tag}"
         questions[key] = f"App name in {tag} (store title, at most {NAME_MAX} characters)"
-        cookie[key] = flags.get(key) or names[key] or title
+        cookie[key] = flags.get(key) or title
     for key in ("android_id", "ios_id", "primary", "icon"):
         cookie[key] = flags.get(key, defaults[key])
     # Answers given as flags are not asked again. Each question is cookiecutter's own
@@ -273,14 +278,12 @@ def _ask(plan: Plan, prompt: bool, flags: Mapping[str, str]) -> None:
             problem = check_answer(key, value)
         if problem is not None:
             flag = "--name" if key.startswith("name_") else "--" + key.replace("_", "-")
-            raise _refuse(key.replace("name_", "app.name."), f"{value!r}: {problem}",
-                          f"pass a valid value with {flag}")
+            raise _refuse(_FIELDS.get(key) or key.replace("name_", "app.name."),
+                          f"{value!r}: {problem}", f"pass a valid value with {flag}")
         plan.answers[key] = value
 
 
 def _config() -> dict[str, Any]:
-    import json
-
     data = json.loads((_template() / "cookiecutter.json").read_text("utf-8"))
     assert isinstance(data, dict)
     return data

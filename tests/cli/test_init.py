@@ -112,11 +112,11 @@ def test_icon_flag_copies_the_image(tenants: Path) -> None:
     [
         (["Bad_Slug"], "tenant", "'Bad_Slug' cannot name a tenant"),
         (["yunzhuding"], "tenant", "already exists"),
-        (["acme", "--primary", "red"], "primary", "#RRGGBB"),
-        (["acme", "--android-id", "com.acme.new.ding"], "android_id", "keyword"),
+        (["acme", "--primary", "red"], "colors.primary", "#RRGGBB"),
+        (["acme", "--android-id", "com.acme.new.ding"], "ids.android", "keyword"),
         (["acme", "--extends", "_nowhere"], "extends", "no parent manifest"),
         (["acme", "--locales", "en,zh-hans"], "locales", "did you mean 'zh-Hans'"),
-        (["acme", "--icon", "missing.png"], "icon", "no file at missing.png"),
+        (["acme", "--icon", "missing.png"], "assets.icon", "no file at missing.png"),
         (["acme", "--name", "x" * 31], "app.name.en", "31 characters"),
     ],
 )
@@ -137,7 +137,7 @@ def test_an_icon_the_build_would_refuse_is_refused_up_front(tenants: Path) -> No
     small.write_bytes(png_bytes(512))
     result = run_ixm("init", "acme", "--no-input", "--icon", small, "--tenants", tenants)
     assert result.exit_code == 1
-    assert "error[icon]" in result.output and "512" in result.output, result.output
+    assert "error[assets.icon]" in result.output and "512" in result.output, result.output
     assert not (tenants / "acme").exists()
 
 
