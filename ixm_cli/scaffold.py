@@ -1,14 +1,15 @@
 """`ixm init`: a new tenant folder from the cookiecutter template shipped in ``data/init``.
 
-cookiecutter does what it is good at: the questions (``prompt_for_config``, with the
-template's ``__prompts__``) and the rendering (``generate_files``, hooks off). Its top-level
-``cookiecutter()`` is not used: it reads the user's home config and writes replay files.
-Everything the template writes travels pre-checked under the private key ``_ixm`` (never
-rendered as a template; every value goes through the ``yaml_string`` filter), so a name
-such as ``{{ 7*7 }}`` or ``Joe's: "x"`` lands in brand.yaml as written.
+cookiecutter does what it is good at: the questions (``read_user_variable``, with the
+template's ``__prompts__``, one at a time so a bad answer is asked again at once) and the
+rendering (``render.render_template``: cookiecutter's own environment, in memory, no chdir).
+Its top-level ``cookiecutter()`` is not used: it reads the user's home config and writes
+replay files. Everything the template writes travels pre-checked under the private key
+``_ixm`` (never rendered as a template; every value goes through the ``yaml_string``
+filter), so a name such as ``{{ 7*7 }}`` or ``Joe's: "x"`` lands in brand.yaml as written.
 
-The folder is rendered next to its final place and renamed in only once it validates, so a
-refused or failed init leaves nothing behind.
+The folder is written next to its final place, renamed in, and validated; a refused or
+failed init leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -22,19 +23,15 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from cookiecutter.generate import generate_files
 from cookiecutter.prompt import read_user_variable
-from jinja2 import Environment
-from jinja2.ext import Extension
 from PIL import Image, ImageDraw
 
 from ixm_cli import colors, locales
 from ixm_cli.assets import AssetSources, check_sources
 from ixm_cli.errors import Diagnostic, IxmError, display_path, has_errors
-from ixm_cli.escape import FILTERS
 from ixm_cli.fsutil import rename_noreplace
 from ixm_cli.manifest.model import (
     ANDROID_ID_PATTERN,
@@ -51,6 +48,7 @@ from ixm_cli.manifest.rules import (
     suggest,
 )
 from ixm_cli.manifest.tenant import check_tenant, load_merged
+from ixm_cli.render import render_template
 
 ICON_SIDE = 1024
 DEFAULT_LOCALES = ("en",)
@@ -68,14 +66,6 @@ REPLACED_BY_CUSTOMERS: tuple[tuple[str, ...], ...] = (
 """What a parent usually holds that a customer brand should not ship as the parent's: the
 issue's "the parent's brand leaks silently" list (images, dark palette, store texts, legal
 URLs) plus the parent's servers."""
-
-
-class ScaffoldFilters(Extension):
-    """ixm's per-format escapers as Jinja filters (loaded by name through ``_extensions``)."""
-
-    def __init__(self, environment: Environment) -> None:
-        super().__init__(environment)
-        environment.filters.update(FILTERS)
 
 
 @dataclass(frozen=True)
@@ -469,22 +459,14 @@ def _write(
 ) -> Created:
     """Render into a scratch folder beside the tenants, rename it in, validate; undo on
     failure (a clash with a concurrent init included)."""
-    template = _template()
-    config = _config()
+    tree = render_template(_template(), {}, view, layer="init")
     scratch = Path(tempfile.mkdtemp(prefix=f".ixm-init-{folder.name}-", dir=ws.tenants))
+    made = scratch / folder.name
     try:
-        context = {
-            "cookiecutter": {
-                "_ixm": view,
-                "_extensions": ["ixm_cli.scaffold.ScaffoldFilters"],
-                "_new_lines": "\n",
-                **{k: "" for k in config if not k.startswith("_")},
-            }
-        }
-        made = Path(generate_files(repo_dir=str(template), context=context,
-                                   output_dir=str(scratch), accept_hooks=False))
-        for rel, data in sorted(images.items()):
-            target = made / rel
+        contents = {rel.relative_to(folder.name): entry.read() for rel, entry in tree.items()}
+        contents.update({PurePosixPath(rel): data for rel, data in images.items()})
+        for rel, data in sorted(contents.items()):
+            target = made.joinpath(*rel.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         try:
