@@ -542,7 +542,8 @@ def preview_fleet(*, tenants_dir: Path, out: Path | None = None, jobs: int = 1) 
     ws = Workspace.at(tenants_dir)
     slugs = select_tenants(ws, (), all_tenants=True)
     html, problems = sheets.fleet(ws, slugs, jobs=jobs)
-    target = out or Path("dist") / "fleet.preview.html"
+    # "_" cannot start a tenant slug: the grid never takes the name of a tenant's sheet.
+    target = out or Path("dist") / "_fleet.preview.html"
     _write_atomic(target, html)
     return Fleet(target, len(slugs), problems)
 

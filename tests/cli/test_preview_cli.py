@@ -31,6 +31,10 @@ def test_default_path_is_beside_the_build_output(root: Path, tmp_path: Path,
     result = api.preview(tenants_dir=root, tenant="acme", env="staging")
     assert result.html == Path("dist/acme@staging.preview.html")
     assert (tmp_path / result.html).is_file()
+    # The grid's default name cannot be a tenant's: a slug never starts with "_".
+    make_tenant(root, "fleet")
+    assert api.preview_fleet(tenants_dir=root).html == Path("dist/_fleet.preview.html")
+    assert api.preview(tenants_dir=root, tenant="fleet").html == Path("dist/fleet.preview.html")
 
 
 def test_broken_manifest_is_exit_1_with_diagnostics_and_writes_nothing(
