@@ -534,6 +534,10 @@ class Fleet:
     problems: Sequence[Diagnostic]
 
 
+FLEET_FILE = "_fleet.preview.html"
+""""_" cannot start a tenant slug: the grid never takes the name of a tenant's sheet."""
+
+
 def preview_fleet(*, tenants_dir: Path, out: Path | None = None, jobs: int = 1) -> Fleet:
     """Every tenant's icon, name and palette on one page. A tenant that does not validate is
     a tile saying so, and its diagnostics are returned: the grid is still written."""
@@ -542,8 +546,7 @@ def preview_fleet(*, tenants_dir: Path, out: Path | None = None, jobs: int = 1) 
     ws = Workspace.at(tenants_dir)
     slugs = select_tenants(ws, (), all_tenants=True)
     html, problems = sheets.fleet(ws, slugs, jobs=jobs)
-    # "_" cannot start a tenant slug: the grid never takes the name of a tenant's sheet.
-    target = out or Path("dist") / "_fleet.preview.html"
+    target = out or Path("dist") / FLEET_FILE
     _write_atomic(target, html)
     return Fleet(target, len(slugs), problems)
 

@@ -550,13 +550,14 @@ def init(
     locales: Annotated[
         str | None, typer.Option("--locales", help="Comma-separated, default first (no parent).")
     ] = None,
-    tenants_dir: TenantsDir = Path("tenants"),
+    tenants_dir: TenantsDir = None,
+    config_file: ConfigFile = None,
 ) -> None:
     """Scaffold a new tenant (asks on a terminal; --no-input or no terminal: flags only)."""
     answers = {"android_id": android_id, "ios_id": ios_id, "primary": primary, "icon": icon}
     created = _run(
         lambda: api.init(
-            tenants_dir=tenants_dir,
+            tenants_dir=tenants_dir or _workspace(config_file).tenants,
             slug=slug,
             extends=extends,
             from_tenant=from_tenant,
@@ -584,7 +585,7 @@ def preview(
     env: Annotated[str | None, typer.Option("--env", help="Environment overlay.")] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="HTML file to write (default dist/<tenant>.preview.html)."),
+        typer.Option("--out", help="HTML file to write (default <out>/<tenant>.preview.html)."),
     ] = None,
     png: Annotated[
         bool, typer.Option("--png", help="Also write a PNG of the sheet (headless Chromium).")
@@ -600,7 +601,8 @@ def preview(
     jobs: Annotated[
         int | None, typer.Option("--jobs", min=1, help="Processes for --all.")
     ] = None,
-    tenants_dir: TenantsDir = Path("tenants"),
+    tenants_dir: TenantsDir = None,
+    config_file: ConfigFile = None,
 ) -> None:
     """A visual brand sheet: icons under every mask, splash, labels, store texts, contrast and
     where each value comes from; one self-contained HTML file."""
@@ -609,8 +611,13 @@ def preview(
     if all_tenants:
         if tenant is not None or watch or png or env is not None:
             raise typer.BadParameter("--all takes no TENANT, --env, --png or --watch")
-        fleet = _run(lambda: api.preview_fleet(
-            tenants_dir=tenants_dir, out=out, jobs=jobs or _usable_cpus()))
+        def grid() -> api.Fleet:
+            ws = _workspace(config_file)
+            return api.preview_fleet(tenants_dir=tenants_dir or ws.tenants,
+                                     out=out or ws.out / api.FLEET_FILE,
+                                     jobs=jobs or _usable_cpus())
+
+        fleet = _run(grid)
         output.print_text(fleet.problems)
         print(f"ixm: wrote {display_path(fleet.html)} ({fleet.tenants} tenants)", file=sys.stderr)
         if open_:
@@ -635,15 +642,22 @@ def preview(
 
         try:
             _run(lambda: api.preview_watch(
-                tenants_dir=tenants_dir, tenant=tenant, env=env, ready=ready, report=report,
+                tenants_dir=tenants_dir or _workspace(config_file).tenants, tenant=tenant,
+                env=env, ready=ready, report=report,
                 rendered=lambda v: print(f"ixm: reloaded ({v})", file=sys.stderr, flush=True)))
         except typer.Exit as exc:
             if exc.exit_code == 130:  # Ctrl+C is how a watch ends
                 raise typer.Exit(0) from None
             raise
         return
-    result = _run(lambda: api.preview(
-        tenants_dir=tenants_dir, tenant=tenant, env=env, out=out, png=png))
+    def sheet() -> api.Preview:
+        ws = _workspace(config_file)
+        return api.preview(
+            tenants_dir=tenants_dir or ws.tenants, tenant=tenant, env=env, png=png,
+            out=out or ws.out / api.default_preview_path(tenant, env).name,
+        )
+
+    result = _run(sheet)
     output.print_text(result.warnings)
     print(f"ixm: wrote {display_path(result.html)}", file=sys.stderr)
     if result.png is not None:
