@@ -76,3 +76,17 @@ def test_fleet_shows_a_broken_tenant_as_a_tile_and_exits_1(tmp_path: Path) -> No
     html = out.read_text("utf-8")
     assert 'data-tenant="xiwangding"' in html and "does not validate" in html
     assert html.count('class="tile"') == 5
+
+
+def test_ixm_toml_names_the_tenants_and_the_output_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_tenant(tmp_path / "brands", "acme")
+    (tmp_path / "ixm.toml").write_text('tenants = "brands"\nout = "site"\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run_ixm("preview", "acme")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "site" / "acme.preview.html").is_file()
+    result = run_ixm("init", "newco", "--no-input")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "brands" / "newco" / "brand.yaml").is_file()
