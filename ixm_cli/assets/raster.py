@@ -253,6 +253,7 @@ class _Sources:
         self._variants: dict[tuple[Path, int], Image.Image] = {}
         self._headers: dict[Path, Header] = {}
         self._extent: dict[Path, float] = {}
+        self._backdrops: dict[tuple[Path, int], _Backdrop | None] = {}
 
     def path(self, role: str) -> Path:
         try:
@@ -294,6 +295,13 @@ class _Sources:
         if path not in self._extent:
             self._extent[path] = _art_extent(self.variant(role, 1))
         return self._extent[path]
+
+    def backdrop(self, role: str, k: int) -> _Backdrop | None:
+        """The flat backdrop of the ``k``× variant, if it has one (see :class:`_Backdrop`)."""
+        key = (self.path(role), k)
+        if key not in self._backdrops:
+            self._backdrops[key] = _find_backdrop(self.variant(role, k))
+        return self._backdrops[key]
 
 
 _T = TypeVar("_T")
@@ -339,7 +347,101 @@ def _resample(src: _Sources, role: str, region: Box, out: tuple[int, int]) -> Im
         and (ibox[2] - ibox[0], ibox[3] - ibox[1]) == out
     ):
         return img.crop(ibox)  # no scaling: an exact crop, not a resample
+    backdrop = src.backdrop(role, k)
+    if backdrop is not None:
+        return _resample_on_backdrop(img, backdrop, box, out)
     return img.resize(out, LANCZOS, box=box, reducing_gap=None)
+
+
+BACKDROP_MIN_PIXELS = 512 * 512
+"""Smaller sources resize faster than their backdrop is found."""
+BACKDROP_MAX_ART = 0.5
+"""A backdrop is used only when the art covers at most half of the source; past that the
+saving no longer pays for the second resize."""
+LANCZOS_SUPPORT = 3.0
+"""Pillow's LANCZOS kernel radius, in source pixels at scale 1 (widened when shrinking)."""
+
+
+@dataclass(frozen=True)
+class _Backdrop:
+    """A source that is one strip of pixels repeated across the image everywhere outside
+    ``art`` (the box holding everything else): a solid colour or a linear gradient behind
+    a centred logo, as splash screens are.
+
+    LANCZOS is separable and its weights sum to one, so resampling a repeated strip gives
+    the strip resampled along its own axis, repeated. A splash then costs a 1-D resize of
+    the strip plus a 2-D resize of the art alone, instead of a 2-D resize of the whole
+    screen (6–10× less work on a 2732² splash), with the same pixels.
+    """
+
+    strip: Image.Image
+    """1 px wide (``axis`` 0: every row is one colour) or 1 px high (``axis`` 1)."""
+    axis: int
+    art: tuple[int, int, int, int]
+
+
+def _find_backdrop(img: Image.Image) -> _Backdrop | None:
+    w, h = img.size
+    if w * h < BACKDROP_MIN_PIXELS:
+        return None
+    best: _Backdrop | None = None
+    for axis in (0, 1):
+        strip = img.crop((0, 0, 1, h) if axis == 0 else (0, 0, w, 1))
+        plain = strip.resize((w, h), Image.Resampling.NEAREST)
+        art = ImageChops.difference(img, plain).getbbox(alpha_only=False)
+        if art is None:
+            art = (w // 2, h // 2, w // 2, h // 2)  # nothing but backdrop
+        area = (art[2] - art[0]) * (art[3] - art[1])
+        if area <= BACKDROP_MAX_ART * w * h and (
+            best is None or area < _area(best.art)
+        ):
+            best = _Backdrop(strip, axis, art)
+        if best is not None and _area(best.art) * 8 <= w * h:
+            break  # small enough: checking the other axis costs more than it could save
+    return best
+
+
+def _area(box: tuple[int, int, int, int]) -> int:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def _touched(lo: int, hi: int, start: float, end: float, n: int) -> tuple[int, int]:
+    """Output pixels (of ``n`` spanning source ``start``–``end``) whose LANCZOS window
+    reaches source pixels ``lo``–``hi``; one extra pixel each side absorbs rounding."""
+    scale = (end - start) / n
+    reach = LANCZOS_SUPPORT * max(scale, 1.0) + 1
+    first = math.floor((lo - reach - start) / scale - 0.5) - 1
+    last = math.ceil((hi + reach - start) / scale - 0.5) + 2
+    return max(0, first), min(n, last)
+
+
+def _resample_on_backdrop(
+    img: Image.Image, backdrop: _Backdrop, box: Box, out: tuple[int, int]
+) -> Image.Image:
+    """``img.resize(out, LANCZOS, box=box)``, composed from the backdrop and the art."""
+    x0, y0, x1, y1 = box
+    if backdrop.axis == 0:
+        line = backdrop.strip.resize((1, out[1]), LANCZOS, box=(0, y0, 1, y1),
+                                     reducing_gap=None)
+    else:
+        line = backdrop.strip.resize((out[0], 1), LANCZOS, box=(x0, 0, x1, 1),
+                                     reducing_gap=None)
+    canvas = line.resize(out, Image.Resampling.NEAREST)
+    ax0, ay0, ax1, ay1 = backdrop.art
+    if ax1 <= ax0 or ay1 <= ay0:
+        return canvas
+    ox0, ox1 = _touched(ax0, ax1, x0, x1, out[0])
+    oy0, oy1 = _touched(ay0, ay1, y0, y1, out[1])
+    if ox1 <= ox0 or oy1 <= oy0:
+        return canvas
+    sx, sy = (x1 - x0) / out[0], (y1 - y0) / out[1]
+    # The same scale and the same output pixel centres as the whole resize, so the same
+    # LANCZOS weights: these pixels come out as they would have.
+    art = img.resize((ox1 - ox0, oy1 - oy0), LANCZOS,
+                     box=(x0 + ox0 * sx, y0 + oy0 * sy, x0 + ox1 * sx, y0 + oy1 * sy),
+                     reducing_gap=None)
+    canvas.paste(art, (ox0, oy0))
+    return canvas
 
 
 def _cover_region(size: tuple[int, int], out: tuple[int, int]) -> Box:
