@@ -11,6 +11,8 @@ Prints, for one example tenant (default yunzhuding):
 - the shared reference workload (the peer's 90 outputs from ../shared/bench/sources), ixm's
   raster engine vs the peer.
 Ratios are peer time / ixm time (> 1 means ixm is faster). Medians over --runs runs.
+Then, for the reference workload: bytes written by ixm and by the peer, and the PSNR of
+every ixm output against a plain one-pass LANCZOS render of the same op (the worst shown).
 
 The peer is installed from the npm registry into $IXM_PEER_DIR (default
 ~/.cache/ixm-bench-peer) on first use; pass --no-peer to skip it.
@@ -26,8 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
@@ -40,7 +43,7 @@ from ixm_cli.targets import plan_assets
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_raster import run_reference  # noqa: E402
+from bench_raster import load_workload, reference_quality, run_reference  # noqa: E402
 
 SPLASH = 2732
 
@@ -49,7 +52,7 @@ def shared_dir() -> Path:
     return Path(os.environ.get("IXM_SHARED", REPO.parent / "shared"))
 
 
-def median_time(fn: Callable[[], None], runs: int) -> float:
+def median_time(fn: Callable[[], object], runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -113,8 +116,12 @@ def tenant_sources_for_peer(slug: str, folder: Path) -> None:
         canvas.convert("RGB").save(folder / name)
 
 
-def run_peer(cli: Path, project_sources: Path | None, runs: int) -> float:
-    def once() -> None:
+def run_peer(
+    cli: Path, project_sources: Path | None, runs: int, measure: Sequence[str] = ()
+) -> tuple[float, int]:
+    """Median wall time of the peer, and the bytes of the ``measure`` files it wrote."""
+
+    def once() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             proj = Path(tmp) / "proj"
             capproj(proj, project_sources)
@@ -127,11 +134,13 @@ def run_peer(cli: Path, project_sources: Path | None, runs: int) -> float:
                 stderr=subprocess.DEVNULL,
             )
             times.append(time.perf_counter() - start)
+            return sum((proj / rel).stat().st_size for rel in measure)
 
     times: list[float] = []
+    written = 0
     for _ in range(runs):
-        once()
-    return statistics.median(times)
+        written = once()
+    return statistics.median(times), written
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,24 +181,29 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(
             (
                 asset_set(n),
-                median_time(lambda n=n: render_assets(jobs, sources, workers=n), args.runs),
+                median_time(partial(render_assets, jobs, sources, workers=n), args.runs),
             )
         )
+    reference_files: dict[PurePosixPath, bytes] = {}
     for n in (1, 2):
 
         def reference(n: int = n) -> None:
             with tempfile.TemporaryDirectory() as tmp:
-                run_reference(n, Path(tmp))
+                reference_files.update(run_reference(n, Path(tmp)))
 
         rows.append((workload(n), median_time(reference, args.runs)))
     peer_tenant = peer_reference = None
+    peer_bytes = 0
+    entries, reference_sources = load_workload()
     if not args.no_peer:
         cli = install_peer()
         with tempfile.TemporaryDirectory() as tmp:
             tenant_src = Path(tmp) / "src"
             tenant_sources_for_peer(args.tenant, tenant_src)
-            peer_tenant = run_peer(cli, tenant_src, args.runs)
-        peer_reference = run_peer(cli, None, args.runs)
+            peer_tenant, _ = run_peer(cli, tenant_src, args.runs)
+        peer_reference, peer_bytes = run_peer(
+            cli, None, args.runs, [str(e["path"]) for e in entries]
+        )
         rows.append((f"@capacitor/assets on {args.tenant}'s sources", peer_tenant))
         rows.append(("@capacitor/assets reference workload (shared sources)", peer_reference))
 
@@ -207,6 +221,17 @@ def main(argv: list[str] | None = None) -> int:
             ("reference workload, workers=1", workload(1), peer_reference),
         ):
             print(f"  {label:<40} {peer / best[ixm_key]:6.2f}x")
+    ixm_bytes = sum(len(blob) for blob in reference_files.values())
+    mib = 1024 * 1024
+    print("reference workload output:")
+    if peer_bytes:
+        print(f"  bytes: ixm {ixm_bytes / mib:.2f} MiB, @capacitor/assets {peer_bytes / mib:.2f} "
+              f"MiB, ratio {ixm_bytes / peer_bytes:.2f} (ixm / peer; target <= 1.25)")
+    else:
+        print(f"  bytes: ixm {ixm_bytes / mib:.2f} MiB")
+    scores = reference_quality(reference_files, entries, reference_sources)
+    print(f"  PSNR vs a plain LANCZOS render: min {scores[0][0]:.1f} dB ({scores[0][1]}); "
+          f"{sum(1 for db, _ in scores if db < 40)} of {len(scores)} outputs below 40 dB")
     return 0
 
 
