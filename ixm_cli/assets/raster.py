@@ -10,9 +10,14 @@ Why it is shaped this way:
   as indistinguishable from a full LANCZOS pass and which costs a fraction of it. The choice
   depends only on the job and the source size, never on what else is in the batch, so the
   bytes do not depend on ``workers``.
+- **Flat backdrops are composed, not resized.** A source that is one colour or a linear
+  gradient outside its art (a splash screen) is resampled as a 1-px strip plus the art
+  alone, with the same LANCZOS weights as a whole resize (:class:`_Backdrop`).
 - **Equal render keys render once**, and the rest is spread over processes (Pillow work is
-  CPU-bound; processes also keep decoder state apart). The parent works too.
-- **Deterministic PNG**: fixed zlib settings, no text/time/ICC/pHYs chunks.
+  CPU-bound; processes also keep decoder state apart). The parent works too. Each batch
+  reuses freed image buffers instead of faulting fresh pages in (:func:`_reuse_freed_memory`).
+- **Deterministic PNG**: one fixed filter and zlib-ng level, pinned versions, no
+  text/time/ICC/pHYs chunks (:func:`_png`).
 """
 
 from __future__ import annotations
