@@ -669,8 +669,9 @@ def _png(img: Image.Image) -> bytes:
     if colour_type is None:
         raise ValueError(f"no PNG encoding for mode {img.mode}")
     w, h = img.size
-    above = ImageChops.offset(img, 0, 1)
-    above.paste(0, (0, 0, w, 1))  # the row above the first is zeros (PNG spec)
+    # Cropping from row -1 shifts the image down a row and zero-fills the row above the
+    # first, as the PNG spec wants (and is many times faster than ImageChops.offset).
+    above = img.crop((0, -1, w, h - 1))
     delta = memoryview(ImageChops.subtract_modulo(img, above).tobytes())
     stride = len(delta) // h
     deflate = zlib_ng.compressobj(PNG_COMPRESS_LEVEL)
