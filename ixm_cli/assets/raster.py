@@ -376,7 +376,9 @@ class _Backdrop:
     LANCZOS is separable and its weights sum to one, so resampling a repeated strip gives
     the strip resampled along its own axis, repeated. A splash then costs a 1-D resize of
     the strip plus a 2-D resize of the art alone, instead of a 2-D resize of the whole
-    screen (6–10× less work on a 2732² splash), with the same pixels.
+    screen (7× less CPU on the 2732² reference splashes). The backdrop pixels are exactly
+    those of a whole resize; a few art pixels may differ by a level or two, where float
+    rounding moves a LANCZOS window by a hair (measured ≥ 57 dB PSNR).
     """
 
     strip: Image.Image
@@ -441,7 +443,7 @@ def _resample_on_backdrop(
         return canvas
     sx, sy = (x1 - x0) / out[0], (y1 - y0) / out[1]
     # The same scale and the same output pixel centres as the whole resize, so the same
-    # LANCZOS weights: these pixels come out as they would have.
+    # LANCZOS weights (but for float rounding in the window positions).
     art = img.resize((ox1 - ox0, oy1 - oy0), LANCZOS,
                      box=(x0 + ox0 * sx, y0 + oy0 * sy, x0 + ox1 * sx, y0 + oy1 * sy),
                      reducing_gap=None)

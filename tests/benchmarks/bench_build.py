@@ -116,6 +116,14 @@ def tenant_sources_for_peer(slug: str, folder: Path) -> None:
         canvas.convert("RGB").save(folder / name)
 
 
+def _written_as(path: Path) -> Path:
+    """The file the peer wrote for ``path``: its web icons and splashes are WebP, not PNG."""
+    if path.is_file():
+        return path
+    (found,) = path.parent.glob(f"{path.stem}.*")
+    return found
+
+
 def run_peer(
     cli: Path, project_sources: Path | None, runs: int, measure: Sequence[str] = ()
 ) -> tuple[float, int]:
@@ -134,7 +142,7 @@ def run_peer(
                 stderr=subprocess.DEVNULL,
             )
             times.append(time.perf_counter() - start)
-            return sum((proj / rel).stat().st_size for rel in measure)
+            return sum(_written_as(proj / rel).stat().st_size for rel in measure)
 
     times: list[float] = []
     written = 0
