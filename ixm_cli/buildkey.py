@@ -3,9 +3,10 @@
 Equal keys mean equal outputs (builds are deterministic), so a tenant whose published
 ``build-info.json`` records the key of this build is skipped. The key covers ixm itself
 (its version and the bytes of its code and data, so an edited checkout never reuses an old
-output), Python and Pillow, the installed targets and their templates and base, the
-extension values, the platforms and environment, and the bytes of every input file of the
-tenant: its manifest chain, its images and its override files.
+output), Python, Pillow and zlib-ng (which deflates the PNGs), the installed targets and
+their templates and base, the extension values, the platforms and environment, and the
+bytes of every input file of the tenant: its manifest chain, its images and its override
+files.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import PIL
+from zlib_ng import zlib_ng
 
 from ixm_cli import __version__
 from ixm_cli.cache import file_digest
@@ -34,7 +36,9 @@ def _tool() -> str:
         for rel, path, _ in walk_files(package, exclude=lambda r: r.name == "__pycache__")
         if rel.suffix in (".py", ".json")
     )
-    return _digest([__version__, platform.python_version(), PIL.__version__, found])
+    return _digest([
+        __version__, platform.python_version(), PIL.__version__, zlib_ng.ZLIBNG_VERSION, found
+    ])
 
 
 def base_digest(provided: Sequence[Provided]) -> str:
