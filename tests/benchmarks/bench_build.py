@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -52,12 +53,24 @@ def shared_dir() -> Path:
     return Path(os.environ.get("IXM_SHARED", REPO.parent / "shared"))
 
 
-def median_time(fn: Callable[[], object], runs: int) -> float:
-    times = []
+def cpu_seconds() -> float:
+    """User + system CPU of this process and every child it has waited for."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def median_time(fn: Callable[[], object], runs: int, cpu: list[float] | None = None) -> float:
+    """Median wall seconds; with ``cpu``, the median CPU seconds are appended to it (CPU
+    time holds up on a busy machine, where wall time mostly measures the neighbours)."""
+    times, cpus = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), cpu_seconds()
         fn()
         times.append(time.perf_counter() - start)
+        cpus.append(cpu_seconds() - start_cpu)
+    if cpu is not None:
+        cpu.append(statistics.median(cpus))
     return statistics.median(times)
 
 
@@ -133,7 +146,7 @@ def run_peer(
         with tempfile.TemporaryDirectory() as tmp:
             proj = Path(tmp) / "proj"
             capproj(proj, project_sources)
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), cpu_seconds()
             subprocess.run(
                 ["node", str(cli), "generate", "--pwaNoAppleFetch"],
                 cwd=proj,
@@ -142,13 +155,20 @@ def run_peer(
                 stderr=subprocess.DEVNULL,
             )
             times.append(time.perf_counter() - start)
+            cpus.append(cpu_seconds() - start_cpu)
             return sum(_written_as(proj / rel).stat().st_size for rel in measure)
 
     times: list[float] = []
+    cpus: list[float] = []
     written = 0
     for _ in range(runs):
         written = once()
+    last_peer_cpu[:] = [statistics.median(cpus)]
     return statistics.median(times), written
+
+
+last_peer_cpu: list[float] = []
+"""Median CPU seconds of the last :func:`run_peer` (node and libvips threads together)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,13 +213,14 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     reference_files: dict[PurePosixPath, bytes] = {}
+    reference_cpu: list[float] = []
     for n in (1, 2):
 
         def reference(n: int = n) -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 reference_files.update(run_reference(n, Path(tmp)))
 
-        rows.append((workload(n), median_time(reference, args.runs)))
+        rows.append((workload(n), median_time(reference, args.runs, reference_cpu)))
     peer_tenant = peer_reference = None
     peer_bytes = 0
     entries, reference_sources = load_workload()
@@ -229,6 +250,12 @@ def main(argv: list[str] | None = None) -> int:
             ("reference workload, workers=1", workload(1), peer_reference),
         ):
             print(f"  {label:<40} {peer / best[ixm_key]:6.2f}x")
+    if peer_reference is not None and last_peer_cpu:
+        peer_cpu = last_peer_cpu[0]
+        print("reference workload CPU seconds (user + system, all processes; median):")
+        for n, ixm_cpu in zip((1, 2), reference_cpu, strict=True):
+            print(f"  ixm workers={n} {ixm_cpu:.3f}, @capacitor/assets {peer_cpu:.3f}, "
+                  f"ratio {peer_cpu / ixm_cpu:.2f}x (peer / ixm)")
     ixm_bytes = sum(len(blob) for blob in reference_files.values())
     mib = 1024 * 1024
     print("reference workload output:")
