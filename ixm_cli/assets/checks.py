@@ -1,9 +1,13 @@
 """Source image validation: refuse what the renderer cannot use, before any output is made.
 
-Checks run cheapest first (file size from ``stat``, then the header) so a 30000×30000
-"decompression bomb" or a 2 GB file is refused without decoding a pixel; only a file that
-passed those bounds is decoded once, fully, to catch truncation. Every problem of every
-role is reported, so a designer fixes all of them in one round.
+Checks run cheapest first (file size from ``stat``, then the header, then the file's
+structure: progressive scans, PNG chunks) so a 30000×30000 "decompression bomb", a 2 GB
+file or a scan-padded JPEG is refused without decoding a pixel; only a file that passed
+those bounds is decoded, fully and under a CPU budget, to catch truncation. That decode is
+kept for the render, and the verdict is remembered by content, so a source used by several
+roles, environments or tenants is checked and decoded once per process. SVG sources are
+parsed and bounded by :mod:`.svg` instead. Every problem of every role is reported, so a
+designer fixes all of them in one round.
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import svg
 from .plan import AssetSources, normalise_hex
 from .raster import (
     MAX_SOURCE_BYTES,
     MAX_SOURCE_SIDE,
     SourceError,
+    content_digest,
     read_header,
     verify_decodes,
 )
@@ -24,7 +30,10 @@ from .raster import (
 MIN_SIDE = 1024
 """Layers are drawn up to 1024 px (iOS marketing icon) and 1152 px (xxxhdpi splash)."""
 
-_EXPORT_HINT = "export it as a PNG (preferred), JPEG or WebP"
+_EXPORT_HINT = "export it as a PNG (preferred), JPEG, WebP or SVG"
+SVG_ROLES = frozenset({"icon", "icon_foreground", "icon_monochrome", "splash_logo"})
+"""Roles drawn as art on a canvas. A background image fills the layer edge to edge from a
+photo-like source, which is what rasters are for."""
 
 
 @dataclass(frozen=True)
@@ -76,54 +85,92 @@ def check_image(role: str, path: Path) -> list[SourceProblem]:
                               "check the file's permissions")]
     if not path.is_file():
         return [SourceProblem(role, "is not a regular file", "point it at an image file")]
-    if stat.st_size > MAX_SOURCE_BYTES:
+    if svg.is_svg(path) and role not in SVG_ROLES:
+        return [SourceProblem(
+            role, "is an SVG; a vector source is accepted for icon, icon_foreground, "
+            "icon_monochrome and splash_logo only",
+            "export the background as a PNG or JPEG, or write a colour such as \"#0A7D5A\"",
+        )]
+    limit = svg.MAX_BYTES if svg.is_svg(path) else MAX_SOURCE_BYTES
+    if stat.st_size > limit:
         mib = stat.st_size / (1024 * 1024)
         return [SourceProblem(
-            role, f"is {mib:.1f} MiB; at most {MAX_SOURCE_BYTES // (1024 * 1024)} MiB is allowed",
+            role, f"is {mib:.1f} MiB; at most {limit // (1024 * 1024)} MiB is allowed",
+            "simplify the paths (Illustrator: Object > Path > Simplify) or export a PNG"
+            if svg.is_svg(path) else
             "export it at 1024–4096 px; flat PNG art is rarely over 1 MiB",
         )]
     try:
+        key = (svg.is_svg(path), content_digest(path))
+    except OSError as exc:
+        return [SourceProblem(role, f"cannot be read ({exc.strerror})",
+                              "check the file's permissions")]
+    verdict = _VERDICTS.get(key)
+    if verdict is None:
+        verdict = _check_svg(path) if svg.is_svg(path) else _check_raster(path)
+        _VERDICTS[key] = verdict
+    return [SourceProblem(role, message, hint) for message, hint in verdict]
+
+
+_Verdict = tuple[tuple[str, str], ...]
+_VERDICTS: dict[tuple[bool, str], _Verdict] = {}
+"""(is SVG, sha256) → problems, for this process: validating 16 environments, or a build
+after its check, decodes each source once. A verdict is a few strings; the decoded
+pixels live in raster's bounded cache."""
+
+
+def _check_svg(path: Path) -> _Verdict:
+    try:
+        svg.load(path).render((0, 0, svg.RASTER_SIDE, svg.RASTER_SIDE), (64, 64))
+    except svg.SvgError as exc:
+        return ((exc.message, exc.hint),)
+    return ()
+
+
+def _check_raster(path: Path) -> _Verdict:
+    try:
         header = read_header(path)
     except SourceError as exc:
-        return [_header_problem(role, path, exc)]
+        return (_header_problem(path, exc),)
 
-    problems: list[SourceProblem] = []
+    problems: list[tuple[str, str]] = []
     w, h = header.width, header.height
     if w != h:
-        problems.append(SourceProblem(
-            role, f"is {w}×{h} px; it must be square",
+        problems.append((
+            f"is {w}×{h} px; it must be square",
             f"put the art on a square canvas of at least {MIN_SIDE}×{MIN_SIDE} px",
         ))
     if min(w, h) < MIN_SIDE:
-        problems.append(SourceProblem(
-            role, f"is {w}×{h} px; at least {MIN_SIDE}×{MIN_SIDE} is needed",
-            f"export it at {MIN_SIDE}×{MIN_SIDE} px or larger (from the vector original)",
+        problems.append((
+            f"is {w}×{h} px; at least {MIN_SIDE}×{MIN_SIDE} is needed",
+            f"export it at {MIN_SIDE}×{MIN_SIDE} px or larger (from the vector original), "
+            "or use the SVG itself",
         ))
     try:
         verify_decodes(path)
     except SourceError as exc:
-        if exc.kind == "bomb":
-            problems.append(_header_problem(role, path, exc))
+        if exc.kind in ("bomb", "budget", "structure"):
+            problems.append(_header_problem(path, exc))
         else:
-            problems.append(SourceProblem(
-                role, f"is truncated or corrupt and cannot be decoded ({exc.detail})",
+            problems.append((
+                f"is truncated or corrupt and cannot be decoded ({exc.detail})",
                 "export the image again; the file was probably cut short while copying",
             ))
-    return problems
+    return tuple(problems)
 
 
-def _header_problem(role: str, path: Path, exc: SourceError) -> SourceProblem:
+def _header_problem(path: Path, exc: SourceError) -> tuple[str, str]:
     if exc.kind == "bomb":
-        return SourceProblem(
-            role,
+        return (
             f"{_declared_size(exc.detail)}, more than the {MAX_SOURCE_SIDE}×{MAX_SOURCE_SIDE} "
             "px limit; refused without decoding",
             f"export it at 1024–{MAX_SOURCE_SIDE} px",
         )
+    if exc.kind in ("structure", "budget"):
+        return (exc.detail, exc.hint)
     if exc.kind == "format":
-        return SourceProblem(role, f"is {_sniff(path)}, not a PNG, JPEG or WebP image",
-                             _EXPORT_HINT)
-    return SourceProblem(role, f"cannot be read as an image ({exc.detail})", _EXPORT_HINT)
+        return (f"is {_sniff(path)}, not a PNG, JPEG, WebP or SVG image", _EXPORT_HINT)
+    return (f"cannot be read as an image ({exc.detail})", _EXPORT_HINT)
 
 
 def _declared_size(detail: str) -> str:
@@ -161,7 +208,7 @@ def _sniff(path: Path) -> str:
             return name
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in text):
-        return "an SVG drawing (vector sources must be exported to PNG first)"
+        return "an SVG drawing whose name does not end in .svg (rename it to end in .svg)"
     if not head:
         return "an empty file"
     try:

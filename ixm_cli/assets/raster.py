@@ -23,6 +23,7 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import io
 import math
 import multiprocessing
@@ -30,8 +31,10 @@ import os
 import struct
 import sys
 import threading
+import time
 import warnings
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -55,6 +58,7 @@ from ixm_cli import colors
 from ixm_cli.errors import Diagnostic, IxmError, display_path
 from ixm_cli.fsutil import die_with_parent
 
+from . import limits, svg
 from .plan import (
     DARK_PLATE_CONTRAST,
     AssetJob,
@@ -68,6 +72,17 @@ MAX_SOURCE_BYTES = 20 * 1024 * 1024
 MAX_SOURCE_SIDE = 8192
 MAX_SOURCE_PIXELS = MAX_SOURCE_SIDE * MAX_SOURCE_SIDE
 """Refused from the header alone: 64 Mpx RGBA is already 256 MiB once decoded."""
+MAX_WORKING_SIDE = 4096
+"""Sources larger than this are box-reduced by a power of two while they are decoded (JPEG
+by DCT scaling, never decoded at full size): the largest output is 1152 px, which the
+engine draws from a copy reduced at least 2× anyway, so an 8192 px source gives the same
+bytes at a quarter of the memory."""
+DECODE_BUDGET_SECONDS = 8.0
+"""CPU time one decode may take before it is stopped. The structural bounds (``limits``)
+refuse every slow file we know of in microseconds; this catches the ones we do not, while
+a maximal honest source (8192 px, 20 MiB) decodes in about a second."""
+DECODED_CACHE_BYTES = 256 * 1024 * 1024
+"""Decoded working copies kept per process: four roles of 4096 px RGBA."""
 
 PNG_COMPRESS_LEVEL = 6
 """zlib-ng's default level; fixed, as the byte stream depends on it (and on the zlib-ng
@@ -89,10 +104,12 @@ _SIXTEEN_BIT = frozenset({"I;16", "I;16L", "I;16B", "I;16N", "I"})
 class SourceError(Exception):
     """A source file Pillow cannot or must not decode; ``kind`` says which, for ``checks``."""
 
-    def __init__(self, kind: str, detail: str) -> None:
+    def __init__(self, kind: str, detail: str, hint: str = "") -> None:
         super().__init__(detail)
-        self.kind = kind  # "unreadable" | "format" | "bomb" | "truncated"
+        # "unreadable" | "format" | "bomb" | "truncated" | "structure" | "budget" | "svg"
+        self.kind = kind
         self.detail = detail
+        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -110,6 +127,31 @@ class Header:
 # --------------------------------------------------------------------------- decoding
 
 
+class DecodeBudgetExceeded(Exception):
+    """Raised from inside Pillow's read loop when one decode has used up its CPU time."""
+
+
+class _Budgeted(io.BufferedReader):
+    """A source file that refuses to be read further once this thread has spent
+    ``budget`` seconds of CPU since it was opened.
+
+    Pillow decodes by reading a block and handing it to the codec, over and over, so every
+    block is a point where a decode that turned out slow can be stopped. Thread CPU time,
+    not wall time: a busy machine must not refuse a good file, and a decode in one thread
+    must not be charged for another's work. Signals (an alarm) were the alternative, but they
+    reach only a process's main thread, and ``preview --watch`` builds from another one.
+    """
+
+    def __init__(self, path: Path, budget: float) -> None:
+        super().__init__(io.FileIO(path, "rb"))
+        self._deadline = time.thread_time() + budget
+
+    def read(self, size: int | None = -1) -> bytes:
+        if time.thread_time() > self._deadline:
+            raise DecodeBudgetExceeded
+        return super().read(size)
+
+
 @contextmanager
 def _strict_decoding() -> Iterator[None]:
     """Truncated files must fail and bomb warnings must be errors, whatever a caller set."""
@@ -123,32 +165,55 @@ def _strict_decoding() -> Iterator[None]:
         ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
-def _open(path: Path) -> Image.Image:
-    """Open (header only) and enforce the size bounds before any pixel is decoded."""
-    try:
-        im = Image.open(path, formats=ALLOWED_FORMATS)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise SourceError("bomb", str(exc)) from None
-    except FileNotFoundError:
-        raise SourceError("unreadable", "file not found") from None
-    except UnidentifiedImageError:
-        raise SourceError("format", "not a PNG, JPEG or WebP image") from None
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise SourceError("unreadable", str(exc) or type(exc).__name__) from None
-    w, h = im.size
-    if w > MAX_SOURCE_SIDE or h > MAX_SOURCE_SIDE or w * h > MAX_SOURCE_PIXELS:
-        im.close()
-        raise SourceError("bomb", f"declares {w}×{h} px")
-    return im
+@contextmanager
+def _opened(path: Path) -> Iterator[Image.Image]:
+    """The image with its header read, after every bound that needs no pixel decoded: the
+    pixel count, then the structure (progressive scans, PNG chunks); the file stays open
+    under the CPU budget (:data:`DECODE_BUDGET_SECONDS`) until the block ends."""
+    with _strict_decoding():
+        try:
+            fh = _Budgeted(path, DECODE_BUDGET_SECONDS)
+        except FileNotFoundError:
+            raise SourceError("unreadable", "file not found") from None
+        except OSError as exc:
+            raise SourceError("unreadable", exc.strerror or str(exc)) from None
+        with fh:
+            try:
+                im = Image.open(fh, formats=ALLOWED_FORMATS)
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+                raise SourceError("bomb", str(exc)) from None
+            except UnidentifiedImageError:
+                raise SourceError("format", "not a PNG, JPEG or WebP image") from None
+            except DecodeBudgetExceeded:
+                raise _over_budget() from None
+            except (OSError, ValueError, SyntaxError, struct.error) as exc:
+                raise SourceError("unreadable", str(exc) or type(exc).__name__) from None
+            with im:
+                w, h = im.size
+                if w > MAX_SOURCE_SIDE or h > MAX_SOURCE_SIDE or w * h > MAX_SOURCE_PIXELS:
+                    raise SourceError("bomb", f"declares {w}×{h} px")
+                found = limits.excess(fh, str(im.format))
+                if found is not None:
+                    raise SourceError("structure", found.message, found.hint)
+                yield im
+
+
+def _over_budget() -> SourceError:
+    return SourceError(
+        "budget",
+        f"took more than {DECODE_BUDGET_SECONDS:g} s of CPU to decode and was stopped",
+        "re-export it as a PNG or a baseline JPEG without metadata",
+    )
 
 
 def read_header(path: Path) -> Header:
     """Format, size and mode from the file header; nothing is decoded."""
-    with _strict_decoding():
-        im = _open(path)
-        with im:
-            rotated = _orientation(im) in (5, 6, 7, 8)
-            return Header(str(im.format), im.size[0], im.size[1], im.mode, rotated)
+    if svg.is_svg(path):
+        side = svg.RASTER_SIDE
+        return Header("SVG", side, side, "RGBA")
+    with _opened(path) as im:
+        rotated = _orientation(im) in (5, 6, 7, 8)
+        return Header(str(im.format), im.size[0], im.size[1], im.mode, rotated)
 
 
 def _orientation(im: Image.Image) -> int:
@@ -161,11 +226,9 @@ def _orientation(im: Image.Image) -> int:
 
 
 def verify_decodes(path: Path) -> None:
-    """Decode every pixel once (truncated or corrupt data fails here), then drop them."""
-    with _strict_decoding():
-        im = _open(path)
-        with im:
-            _load(im)
+    """Decode every pixel once (truncated or corrupt data fails here); the result is kept
+    for the render (:func:`working_copy`), so checking a source costs no second decode."""
+    working_copy(path)
 
 
 def _load(im: Image.Image) -> None:
@@ -173,20 +236,128 @@ def _load(im: Image.Image) -> None:
         im.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise SourceError("bomb", str(exc)) from None
-    except (OSError, ValueError, SyntaxError, EOFError, zlib.error) as exc:
+    except DecodeBudgetExceeded:
+        raise _over_budget() from None
+    except (OSError, ValueError, SyntaxError, EOFError, zlib.error, struct.error) as exc:
         raise SourceError("truncated", str(exc) or type(exc).__name__) from None
 
 
 def decode(path: Path, reduce: int = 1) -> Image.Image:
     """The source as 8-bit sRGB ``RGB`` or premultiplied ``RGBa``, optionally decoded at
     1/``reduce`` scale (JPEG DCT scaling; 1, 2, 4 or 8)."""
-    with _strict_decoding():
-        im = _open(path)
-        with im:
-            if reduce > 1 and im.format == "JPEG":
-                im.draft(None, (max(1, im.size[0] // reduce), max(1, im.size[1] // reduce)))
+    with _opened(path) as im:
+        if reduce > 1 and im.format == "JPEG":
+            im.draft(None, (max(1, im.size[0] // reduce), max(1, im.size[1] // reduce)))
+        _load(im)
+        return normalise(im)
+
+
+def working_factor(size: tuple[int, int]) -> int:
+    """The power of two a source of ``size`` is reduced by while it is decoded: 1 up to
+    :data:`MAX_WORKING_SIDE`, so every usual source keeps its full resolution."""
+    k = 1
+    while max(size) > MAX_WORKING_SIDE * k:
+        k *= 2
+    return k
+
+
+def content_digest(path: Path) -> str:
+    """sha256 of the file: sources are cached by content, so one image used by two roles,
+    two environments or two tenants is decoded once."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class _DecodedCache:
+    """Working copies by content digest, least recently used dropped first past
+    :data:`DECODED_CACHE_BYTES`. Forked render workers inherit it, so the decode the checks
+    paid for is reused by every process of the build."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._items: OrderedDict[str, tuple[Image.Image, int]] = OrderedDict()
+
+    def get(self, key: str) -> tuple[Image.Image, int] | None:
+        got = self._items.get(key)
+        if got is not None:
+            self._items.move_to_end(key)
+        return got
+
+    def put(self, key: str, value: tuple[Image.Image, int]) -> None:
+        self._items[key] = value
+        while len(self._items) > 1 and sum(_nbytes(i) for i, _ in self._items.values()) > (
+            self._limit
+        ):
+            self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+def _nbytes(im: Image.Image) -> int:
+    return im.size[0] * im.size[1] * len(im.getbands())
+
+
+_DECODED = _DecodedCache(DECODED_CACHE_BYTES)
+
+
+def working_copy(path: Path) -> tuple[Image.Image, int]:
+    """The normalised source and the factor it was reduced by (see :func:`working_factor`),
+    decoded once per content. Raster sources only."""
+    key = content_digest(path)
+    got = _DECODED.get(key)
+    if got is None:
+        got = _decode_working(path)
+        _DECODED.put(key, got)
+    return got
+
+
+def _decode_working(path: Path) -> tuple[Image.Image, int]:
+    with _opened(path) as im:
+        k = working_factor(im.size)
+        if k > 1 and im.format == "JPEG":
+            # DCT scaling decodes straight to the reduced size: the full image never exists.
+            im.draft(None, (max(1, im.size[0] // k), max(1, im.size[1] // k)))
             _load(im)
-            return normalise(im)
+            return normalise(im), k
+        _load(im)
+        if k == 1:
+            return normalise(im), 1
+        return _normalise_reduced(im, k), k
+
+
+_STRIP_ROWS = 256
+"""Rows normalised at a time when a large source is reduced while decoding: the
+conversions' copies then cost a strip, not a second and third full image."""
+
+
+def _normalise_reduced(im: Image.Image, k: int) -> Image.Image:
+    """``normalise(im).reduce(k)`` without the full-size normalised copy.
+
+    Every step of :func:`normalise` but the orientation is per pixel, and box reduction of
+    strips whose height is a multiple of ``k`` is the reduction of the whole, so the result
+    is the same bytes; only whether alpha is kept is decided over the whole image.
+    """
+    if _orientation(im) != 1:
+        im = ImageOps.exif_transpose(im)
+    w, h = im.size
+    out: Image.Image | None = None
+    lowest = 255
+    rows = _STRIP_ROWS * k
+    for top in range(0, h, rows):
+        strip = im.crop((0, top, w, min(h, top + rows)))
+        strip.info = im.info
+        part, low = _normalise(strip, keep_alpha=True)
+        lowest = min(lowest, low)
+        small = part.reduce(k)
+        if out is None:
+            out = Image.new(small.mode, ((w + k - 1) // k, (h + k - 1) // k))
+        out.paste(small, (0, top // k))
+    assert out is not None
+    return out.convert("RGB") if out.mode == "RGBa" and lowest == 255 else out
 
 
 def normalise(im: Image.Image) -> Image.Image:
@@ -196,9 +367,15 @@ def normalise(im: Image.Image) -> Image.Image:
     transparency (tRNS) becomes alpha; an embedded ICC profile is honoured, and ignored when
     it is broken; EXIF orientation is applied.
     """
-    icc = im.info.get("icc_profile")
     if _orientation(im) != 1:
         im = ImageOps.exif_transpose(im)
+    return _normalise(im, keep_alpha=False)[0]
+
+
+def _normalise(im: Image.Image, *, keep_alpha: bool) -> tuple[Image.Image, int]:
+    """:func:`normalise` without the orientation, and the lowest alpha (255: opaque).
+    ``keep_alpha`` keeps an opaque alpha band (``RGBa``), for a caller deciding over strips."""
+    icc = im.info.get("icc_profile")
     alpha: Image.Image | None = None
     mode = im.mode
     if mode in _SIXTEEN_BIT:
@@ -221,10 +398,11 @@ def normalise(im: Image.Image) -> Image.Image:
         im = im.convert("RGB")
     elif im.mode != "RGB":
         im = im.convert("RGB")
-    if alpha is not None and _min_value(alpha) < 255:
+    low = 255 if alpha is None else _min_value(alpha)
+    if alpha is not None and (low < 255 or keep_alpha):
         im.putalpha(alpha)
-        return im.convert("RGBa")
-    return im
+        return im.convert("RGBa"), low
+    return im, low
 
 
 def _min_value(band: Image.Image) -> int:
@@ -250,7 +428,8 @@ def _to_srgb(im: Image.Image, icc: bytes) -> Image.Image:
 class _Sources:
     """Decoded sources and their reduced copies, for one batch in one process.
 
-    Keyed by file, not role, so one image serving two roles is decoded once.
+    Keyed by file, not role, so one image serving two roles is decoded once; the full-size
+    working copy comes from the per-process cache keyed by content (:func:`working_copy`).
     """
 
     def __init__(self, roles: Mapping[str, Path]) -> None:
@@ -259,6 +438,7 @@ class _Sources:
         self._headers: dict[Path, Header] = {}
         self._extent: dict[Path, float] = {}
         self._backdrops: dict[tuple[Path, int], _Backdrop | None] = {}
+        self._drawings: dict[Path, svg.Drawing] = {}
 
     def path(self, role: str) -> Path:
         try:
@@ -269,14 +449,36 @@ class _Sources:
                 hint="set it under assets: in brand.yaml",
             ) from None
 
+    def drawing(self, role: str) -> svg.Drawing | None:
+        """The checked SVG behind ``role``, or None for a raster source."""
+        path = self.path(role)
+        if not svg.is_svg(path):
+            return None
+        if path not in self._drawings:
+            self._drawings[path] = _guard(role, path, lambda: _load_drawing(path))
+        return self._drawings[path]
+
+    def floor(self, role: str) -> int:
+        """The smallest reduction there is of this source: sources larger than
+        :data:`MAX_WORKING_SIDE` exist only reduced."""
+        return working_factor(self.size(role))
+
     def variant(self, role: str, k: int) -> Image.Image:
-        """The source reduced ``k``× (k a power of two), computed once: JPEG decodes
-        straight to 1/2, 1/4 or 1/8 (DCT scaling); anything else box-reduces the next
-        larger copy."""
+        """The source reduced ``k``× (k a power of two, at least :meth:`floor`), computed
+        once: JPEG decodes straight to 1/2, 1/4 or 1/8 (DCT scaling); the working copy is
+        the floor; anything else box-reduces the next larger copy."""
         path = self.path(role)
         got = self._variants.get((path, k))
         if got is None:
-            if k == 1 or (self._header(role).format == "JPEG" and k <= 8):
+            drawing = self.drawing(role)
+            if drawing is not None:
+                side = svg.RASTER_SIDE
+                got = _guard(role, path, lambda: drawing.render(
+                    (0, 0, side, side), (max(1, side // k), max(1, side // k))))
+                got = normalise(got)
+            elif k <= self.floor(role):
+                got = _guard(role, path, lambda: working_copy(path))[0]
+            elif self._header(role).format == "JPEG" and k <= 8:
                 got = _guard(role, path, lambda: decode(path, k))
             else:
                 got = self.variant(role, k // 2).reduce(2)
@@ -298,7 +500,7 @@ class _Sources:
         """How far the art reaches from the centre, as a fraction of the source edge."""
         path = self.path(role)
         if path not in self._extent:
-            self._extent[path] = _art_extent(self.variant(role, 1))
+            self._extent[path] = _art_extent(self.variant(role, self.floor(role)))
         return self._extent[path]
 
     def backdrop(self, role: str, k: int) -> _Backdrop | None:
@@ -307,6 +509,13 @@ class _Sources:
         if key not in self._backdrops:
             self._backdrops[key] = _find_backdrop(self.variant(role, k))
         return self._backdrops[key]
+
+
+def _load_drawing(path: Path) -> svg.Drawing:
+    try:
+        return svg.load(path)
+    except svg.SvgError as exc:
+        raise SourceError("svg", exc.message, exc.hint) from None
 
 
 _T = TypeVar("_T")
@@ -321,7 +530,7 @@ def _guard(role: str, path: Path, fn: Callable[[], _T]) -> _T:
         raise IxmError.single(
             f"assets.{role}",
             f"cannot use {display_path(path)}: {exc.detail}",
-            hint="run `ixm validate` for the full source checks",
+            hint=exc.hint or "run `ixm validate` for the full source checks",
         ) from None
 
 
@@ -341,9 +550,12 @@ def _reduce_factor(scale: float) -> int:
 
 def _resample(src: _Sources, role: str, region: Box, out: tuple[int, int]) -> Image.Image:
     """``region`` (source pixel coordinates) resampled to ``out``; RGB or RGBa."""
+    drawing = src.drawing(role)
+    if drawing is not None:  # vector: drawn afresh at this size, never resampled
+        return normalise(_guard(role, src.path(role), lambda: _draw(drawing, region, out)))
     x0, y0, x1, y1 = region
     scale = max(out[0] / (x1 - x0), out[1] / (y1 - y0))
-    k = _reduce_factor(scale)
+    k = max(_reduce_factor(scale), src.floor(role))
     img = src.variant(role, k)
     box = (x0 / k, y0 / k, x1 / k, y1 / k)
     ibox = (round(box[0]), round(box[1]), round(box[2]), round(box[3]))
@@ -449,6 +661,11 @@ def _resample_on_backdrop(
                      reducing_gap=None)
     canvas.paste(art, (ox0, oy0))
     return canvas
+def _draw(drawing: svg.Drawing, region: Box, out: tuple[int, int]) -> Image.Image:
+    try:
+        return drawing.render(region, out)
+    except svg.SvgError as exc:
+        raise SourceError("svg", exc.message, exc.hint) from None
 
 
 def _cover_region(size: tuple[int, int], out: tuple[int, int]) -> Box:

@@ -85,11 +85,20 @@ class Typography(_Strict):
 
 
 class Assets(_Strict):
-    icon: str = Field(description="Square PNG ≥ 1024 px, relative to this manifest's folder")
-    icon_foreground: str | None = _text("Adaptive/maskable foreground, art in the safe zone")
-    icon_background: str | None = _text("A colour (#RRGGBB) or an image path")
-    icon_monochrome: str | None = _text("Android 13 themed icon: a flat silhouette")
-    splash_logo: str | None = _text("Splash logo (defaults to the foreground)")
+    icon: str = Field(
+        description="Square PNG, JPEG or WebP ≥ 1024 px, or a square SVG (no text, no links "
+        "to other files), relative to this manifest's folder"
+    )
+    icon_foreground: str | None = _text(
+        "Adaptive/maskable foreground, art in the safe zone (PNG, JPEG, WebP or SVG)"
+    )
+    icon_background: str | None = _text("A colour (#RRGGBB) or a PNG, JPEG or WebP path")
+    icon_monochrome: str | None = _text(
+        "Android 13 themed icon: a flat silhouette (PNG, JPEG, WebP or SVG)"
+    )
+    splash_logo: str | None = _text(
+        "Splash logo (defaults to the foreground; PNG, JPEG, WebP or SVG)"
+    )
 
 
 class Features(_Strict):

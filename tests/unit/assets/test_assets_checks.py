@@ -84,7 +84,7 @@ def test_truncated_file_is_detected(tmp_path: Path) -> None:
 
 def test_text_file_is_not_an_image(tmp_path: Path) -> None:
     (tmp_path / "icon.png").write_text("hello, I am not a picture\n")
-    problem = _one(check_sources(_sources(tmp_path / "icon.png")), "not a PNG, JPEG or WebP")
+    problem = _one(check_sources(_sources(tmp_path / "icon.png")), "not a PNG, JPEG, WebP or SVG")
     assert "text file" in problem.message
 
 
@@ -92,8 +92,9 @@ def test_other_formats_are_named(tmp_path: Path) -> None:
     Image.new("RGB", (1024, 1024)).save(tmp_path / "icon.gif")
     problem = _one(check_sources(_sources(tmp_path / "icon.gif")), "not a PNG")
     assert problem.message.startswith("is a GIF image")
-    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
-    assert "SVG" in check_image("splash_logo", tmp_path / "logo.svg")[0].message
+    (tmp_path / "logo.png").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    assert "SVG drawing whose name does not end in .svg" in check_image(
+        "splash_logo", tmp_path / "logo.png")[0].message
 
 
 @pytest.mark.parametrize("side", [30000, 9000])
