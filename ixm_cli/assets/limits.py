@@ -41,10 +41,13 @@ class Excess:
     hint: str
 
 
-def excess(fh: BinaryIO, fmt: str) -> Excess | None:
-    """The first structural bound ``fh`` (positioned anywhere) breaks, or None."""
+def excess(fh: BinaryIO) -> Excess | None:
+    """The first structural bound ``fh`` breaks, or None; the format is told by the magic
+    bytes (anything else is left to Pillow, which names it); ``fh`` is rewound."""
     fh.seek(0)
-    if fmt == "JPEG":
+    magic = fh.read(8)
+    fh.seek(0)
+    if magic.startswith(b"\xff\xd8"):
         scans = _jpeg_scans(fh.read(), MAX_JPEG_SCANS + 1)
         if scans > MAX_JPEG_SCANS:
             return Excess(
@@ -52,7 +55,7 @@ def excess(fh: BinaryIO, fmt: str) -> Excess | None:
                 "take minutes to decode",
                 "re-export it as a baseline (non-progressive) JPEG, or better as a PNG",
             )
-    elif fmt == "PNG":
+    elif magic == _PNG_SIGNATURE:
         total, ancillary = _png_chunks(fh)
         if total > MAX_PNG_CHUNKS or ancillary > MAX_PNG_ANCILLARY:
             what = (f"more than {MAX_PNG_ANCILLARY} metadata chunks" if ancillary >

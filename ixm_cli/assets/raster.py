@@ -77,7 +77,7 @@ MAX_WORKING_SIDE = 4096
 by DCT scaling, never decoded at full size): the largest output is 1152 px, which the
 engine draws from a copy reduced at least 2× anyway, so an 8192 px source gives the same
 bytes at a quarter of the memory."""
-DECODE_BUDGET_SECONDS = 8.0
+DECODE_BUDGET_SECONDS = 5.0
 """CPU time one decode may take before it is stopped. The structural bounds (``limits``)
 refuse every slow file we know of in microseconds; this catches the ones we do not, while
 a maximal honest source (8192 px, 20 MiB) decodes in about a second."""
@@ -168,7 +168,7 @@ def _strict_decoding() -> Iterator[None]:
 @contextmanager
 def _opened(path: Path) -> Iterator[Image.Image]:
     """The image with its header read, after every bound that needs no pixel decoded: the
-    pixel count, then the structure (progressive scans, PNG chunks); the file stays open
+    structure (progressive scans, PNG chunks), then the pixel count; the file stays open
     under the CPU budget (:data:`DECODE_BUDGET_SECONDS`) until the block ends."""
     with _strict_decoding():
         try:
@@ -178,6 +178,11 @@ def _opened(path: Path) -> Iterator[Image.Image]:
         except OSError as exc:
             raise SourceError("unreadable", exc.strerror or str(exc)) from None
         with fh:
+            # Before Pillow reads anything: it parses every chunk ahead of a PNG's pixels
+            # while opening, and a flood of them is the attack.
+            found = limits.excess(fh)
+            if found is not None:
+                raise SourceError("structure", found.message, found.hint)
             try:
                 im = Image.open(fh, formats=ALLOWED_FORMATS)
             except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -192,9 +197,6 @@ def _opened(path: Path) -> Iterator[Image.Image]:
                 w, h = im.size
                 if w > MAX_SOURCE_SIDE or h > MAX_SOURCE_SIDE or w * h > MAX_SOURCE_PIXELS:
                     raise SourceError("bomb", f"declares {w}×{h} px")
-                found = limits.excess(fh, str(im.format))
-                if found is not None:
-                    raise SourceError("structure", found.message, found.hint)
                 yield im
 
 

@@ -7,6 +7,9 @@ Fixtures (stable API; the Android, iOS and web modules use them):
 * ``build_example`` -> ``(slug, env=None, platforms=None) -> Path``: one example tenant built
   on demand (e.g. ``build_example("yunzhuding", "staging")`` -> ``dist/yunzhuding@staging``),
   cached per arguments for the session.
+* ``svg_tenant`` -> ``Path``: ``helpers.svg_tenant_dir`` (an example tenant drawn from SVG
+  sources) built once for all platforms; returns its ``dist/<slug>`` dir, next to the
+  ``tenants/`` folder it was built from.
 * ``nasty_tenant`` -> ``(platforms=None, env=None) -> Path``: the "nasty names" tenant
   (helpers.NASTY: quotes, ``&``, ``<``, leading ``@``/``?``, ``%s %s``, emoji, CJK,
   Arabic/Hebrew, ``{{ 7*7 }}``) built once per arguments per session; returns its
@@ -32,6 +35,7 @@ from helpers import (
     nasty_edit,
     require_file,
     require_tool,
+    svg_tenant_dir,
 )
 
 from ixm_cli import api
@@ -80,6 +84,17 @@ def build_example(tmp_path_factory: pytest.TempPathFactory) -> BuildExample:
         return cache[key]
 
     return build
+
+
+@pytest.fixture(scope="session")
+def svg_tenant(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An example tenant whose images are SVG drawings, built for every platform once."""
+    scratch = tmp_path_factory.mktemp("svg")
+    tenant = svg_tenant_dir(scratch / "tenants")
+    report = api.build(tenants_dir=tenant.parent, out=scratch / "dist", tenants=[tenant.name],
+                       jobs=JOBS)
+    (built,) = report.built
+    return built.out
 
 
 @pytest.fixture(scope="session")

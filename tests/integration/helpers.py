@@ -9,6 +9,8 @@ Public API (kept stable; the Android, iOS and web test modules import it):
   consumer test must never silently vanish), naming the setup command that installs it.
 * :func:`build_tenant_dir` — copy an example tenant (and the parent folders its ``extends``
   chain names) into a scratch dir, let a callback edit its ``brand.yaml`` data, build it.
+* :func:`svg_tenant_dir` — an example tenant whose icon, foreground, monochrome and splash
+  logo are SVG drawings, so every consumer test also runs on vector sources.
 * :data:`NASTY` / :func:`nasty_edit` — the "nasty names" tenant: every string that breaks a
   naive escaper, spread over name/short_name/description/store texts and four locales
   (LTR, CJK, Arabic and Hebrew RTL). Tests compare what a consumer reads back with these.
@@ -125,6 +127,34 @@ def build_tenant_dir(
     )
     (built,) = report.built
     return built.out
+
+
+# --- the SVG tenant -------------------------------------------------------------------------
+
+SVG_BASE = EXAMPLES / "huaxinding"
+
+
+def svg_tenant_dir(tenants_root: Path) -> Path:
+    """Copy :data:`SVG_BASE` under ``tenants_root`` with SVG sources for every role that
+    takes one (icon_background stays a colour); returns the tenant folder."""
+    from hostile_images import good_svg  # tests/ is on sys.path (the root conftest's folder)
+
+    tenant = copy_tenant(SVG_BASE, tenants_root)
+    files = {
+        "icon": ("assets/icon.svg", good_svg("#FFFFFF", "#B3261E")),
+        "icon_foreground": ("assets/icon-foreground.svg", good_svg("#FFFFFF", None)),
+        "icon_monochrome": ("assets/icon-mono.svg", good_svg("#FFFFFF", None)),
+        "splash_logo": ("assets/splash-logo.svg", good_svg("#B3261E", None)),
+    }
+    y = _yaml()
+    manifest = tenant / BRAND
+    data = y.load(manifest.read_text("utf-8"))
+    for role, (rel, text) in files.items():
+        (tenant / rel).write_text(text, encoding="utf-8")
+        data["assets"][role] = rel
+    with manifest.open("w", encoding="utf-8") as fh:
+        y.dump(data, fh)
+    return tenant
 
 
 # --- the nasty names tenant -----------------------------------------------------------------

@@ -341,7 +341,7 @@ def link_case(name: str, android: Path, expected: Expected, scratch: Path) -> Li
     )
 
 
-CASES = [*example_slugs(), "nasty", "yunzhuding@staging"]
+CASES = [*example_slugs(), "nasty", "yunzhuding@staging", "svg"]
 Linker = Callable[[str], Linked]
 
 
@@ -350,6 +350,7 @@ def linker(
     built_examples: dict[str, Path],
     build_example: Callable[..., Path],
     nasty_tenant: Callable[..., Path],
+    request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Linker:
     """Compile, link and dump a case once (about a second of aapt2/aapt per case).
@@ -374,6 +375,9 @@ def linker(
         if case == "nasty":
             dist = nasty_tenant()
             expected = expected_nasty()
+        elif case == "svg":  # SVG sources: the same consumer, the same expectations
+            dist = request.getfixturevalue("svg_tenant")
+            expected = expected_from_brand(dist.parent.parent / "tenants", dist.name, None)
         elif "@" in case:
             slug, env = case.split("@")
             dist = build_example(slug, env, "android")

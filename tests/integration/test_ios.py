@@ -31,7 +31,8 @@ from ixm_cli.manifest.resolve import Workspace
 from ixm_cli.manifest.tenant import check_tenant
 
 NASTY_CASE = "nasty-names"
-CASES = [*example_slugs(), NASTY_CASE]
+SVG_CASE = "svg"
+CASES = [*example_slugs(), NASTY_CASE, SVG_CASE]
 
 # Named colours the templates and the Swift sources rely on -> manifest colour key.
 COLORSETS = {
@@ -86,6 +87,9 @@ def make_tree(request: pytest.FixtureRequest, case: str) -> Tree:
         if not (dist / "ios").is_dir():
             dist = nasty(platforms="ios")
         # build_tenant_dir builds <tmp>/tenants/<slug> into <tmp>/dist/<slug>.
+        return Tree(case, dist, resolved(dist.parent.parent / "tenants", dist.name))
+    if case == SVG_CASE:
+        dist = request.getfixturevalue("svg_tenant")
         return Tree(case, dist, resolved(dist.parent.parent / "tenants", dist.name))
     built: dict[str, Path] = request.getfixturevalue("built_examples")
     dist = built[case]

@@ -108,7 +108,8 @@ RTL_FEATURES = {
 # A font family that breaks out of a naive CSS string (and a naive <style> element).
 NASTY_FONT = 'Nasty "Sans" \\ </style><b>{{ 7*7 }}</b>; color: red'
 NASTY_CASES = ["nasty", "nasty-rtl"]
-CASES = [*example_slugs(), *NASTY_CASES]
+SVG_CASE = "svg"
+CASES = [*example_slugs(), *NASTY_CASES, SVG_CASE]
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def _rtl_edit(data: dict[str, Any]) -> None:
 def cases(
     built_examples: dict[str, Path],
     nasty_tenant: Callable[..., Path],
+    svg_tenant: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, Case]:
     found = {
@@ -170,7 +172,7 @@ def cases(
     rtl = build_tenant_dir(
         NASTY_BASE, tmp_path_factory.mktemp("web-nasty-rtl"), _rtl_edit, platforms="web"
     )
-    for label, dist in (("nasty", nasty), ("nasty-rtl", rtl)):
+    for label, dist in (("nasty", nasty), ("nasty-rtl", rtl), (SVG_CASE, svg_tenant)):
         # build_tenant_dir's layout: <tmp>/tenants/<slug>/ built into <tmp>/dist/<slug>/.
         tenants = dist.parent.parent / "tenants"
         found[label] = Case(label, dist / "web", _validated(tenants, dist.name))
