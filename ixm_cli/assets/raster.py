@@ -180,10 +180,10 @@ def _opened(path: Path) -> Iterator[Image.Image]:
         with fh:
             # Before Pillow reads anything: it parses every chunk ahead of a PNG's pixels
             # while opening, and a flood of them is the attack.
-            found = limits.excess(fh)
-            if found is not None:
-                raise SourceError("structure", found.message, found.hint)
             try:
+                found = limits.excess(fh)
+                if found is not None:
+                    raise SourceError("structure", found.message, found.hint)
                 im = Image.open(fh, formats=ALLOWED_FORMATS)
             except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
                 raise SourceError("bomb", str(exc)) from None
