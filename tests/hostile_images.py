@@ -88,7 +88,8 @@ def chunk_flooded_png(size: int = 19 * MiB, side: int = 1024, *, empty_idat: boo
     out = bytearray(b"\x89PNG\r\n\x1a\n" + b"".join(head))
     if empty_idat:
         filler = _chunk(b"IDAT", b"")
-        per_byte = max(1, (size - len(out)) // (len(idat) * len(filler)))
+        room = size - len(out) - len(idat) * 13 - 12  # 13: a one-byte chunk; 12: IEND
+        per_byte = max(1, room // (len(idat) * len(filler)))
         for i in range(len(idat)):
             out += _chunk(b"IDAT", idat[i:i + 1]) + filler * per_byte
     else:

@@ -72,17 +72,20 @@ MAX_SOURCE_BYTES = 20 * 1024 * 1024
 MAX_SOURCE_SIDE = 8192
 MAX_SOURCE_PIXELS = MAX_SOURCE_SIDE * MAX_SOURCE_SIDE
 """Refused from the header alone: 64 Mpx RGBA is already 256 MiB once decoded."""
-MAX_WORKING_SIDE = 4096
+MAX_WORKING_SIDE = 2048
 """Sources larger than this are box-reduced by a power of two while they are decoded (JPEG
-by DCT scaling, never decoded at full size): the largest output is 1152 px, which the
-engine draws from a copy reduced at least 2× anyway, so an 8192 px source gives the same
-bytes at a quarter of the memory."""
+by DCT scaling, never decoded at full size). Outputs are at most 1152 px, so 2048 px leaves
+every one a real LANCZOS step; the usual 1024–2048 px sources are untouched (same bytes as
+ever). A larger source costs its one full decode and then 16 MiB, not 64–256 MiB per role
+for the whole render: four distinct 8192 px roles used to peak at 1.57 GiB."""
 DECODE_BUDGET_SECONDS = 5.0
 """CPU time one decode may take before it is stopped. The structural bounds (``limits``)
 refuse every slow file we know of in microseconds; this catches the ones we do not, while
 a maximal honest source (8192 px, 20 MiB) decodes in about a second."""
-DECODED_CACHE_BYTES = 256 * 1024 * 1024
-"""Decoded working copies kept per process: four roles of 4096 px RGBA."""
+DECODED_CACHE_BYTES = 128 * 1024 * 1024
+"""Decoded working copies kept per process: every role of usual (≤ 2048 px) sources, two of
+the largest. More would be reused but would push a build with four distinct 8192 px sources
+past 600 MiB, the full 256 MiB decode of the next source coming on top."""
 
 PNG_COMPRESS_LEVEL = 6
 """zlib-ng's default level; fixed, as the byte stream depends on it (and on the zlib-ng
@@ -280,17 +283,17 @@ class _DecodedCache:
 
     def __init__(self, limit: int) -> None:
         self._limit = limit
-        self._items: OrderedDict[str, tuple[Image.Image, int]] = OrderedDict()
+        self._items: OrderedDict[str, Working] = OrderedDict()
 
-    def get(self, key: str) -> tuple[Image.Image, int] | None:
+    def get(self, key: str) -> Working | None:
         got = self._items.get(key)
         if got is not None:
             self._items.move_to_end(key)
         return got
 
-    def put(self, key: str, value: tuple[Image.Image, int]) -> None:
+    def put(self, key: str, value: Working) -> None:
         self._items[key] = value
-        while len(self._items) > 1 and sum(_nbytes(i) for i, _ in self._items.values()) > (
+        while len(self._items) > 1 and sum(_nbytes(w.image) for w in self._items.values()) > (
             self._limit
         ):
             self._items.popitem(last=False)
@@ -306,9 +309,20 @@ def _nbytes(im: Image.Image) -> int:
 _DECODED = _DecodedCache(DECODED_CACHE_BYTES)
 
 
-def working_copy(path: Path) -> tuple[Image.Image, int]:
-    """The normalised source and the factor it was reduced by (see :func:`working_factor`),
-    decoded once per content. Raster sources only."""
+@dataclass(frozen=True)
+class Working:
+    """A source decoded for the render: normalised, reduced ``factor``× while decoding."""
+
+    image: Image.Image
+    factor: int
+    extent: float | None = None
+    """:func:`_art_extent` measured on the full-size pixels while they existed (None when
+    ``factor`` is 1: the image is full size); the reduced copy would round faint edges."""
+
+
+def working_copy(path: Path) -> Working:
+    """The normalised source (see :func:`working_factor` for its size), decoded once per
+    content. Raster sources only."""
     key = content_digest(path)
     got = _DECODED.get(key)
     if got is None:
@@ -317,18 +331,19 @@ def working_copy(path: Path) -> tuple[Image.Image, int]:
     return got
 
 
-def _decode_working(path: Path) -> tuple[Image.Image, int]:
+def _decode_working(path: Path) -> Working:
     with _opened(path) as im:
         k = working_factor(im.size)
         if k > 1 and im.format == "JPEG":
             # DCT scaling decodes straight to the reduced size: the full image never exists.
             im.draft(None, (max(1, im.size[0] // k), max(1, im.size[1] // k)))
             _load(im)
-            return normalise(im), k
+            small = normalise(im)
+            return Working(small, k, _art_extent(small))
         _load(im)
         if k == 1:
-            return normalise(im), 1
-        return _normalise_reduced(im, k), k
+            return Working(normalise(im), 1)
+        return _normalise_reduced(im, k)
 
 
 _STRIP_ROWS = 256
@@ -336,30 +351,51 @@ _STRIP_ROWS = 256
 conversions' copies then cost a strip, not a second and third full image."""
 
 
-def _normalise_reduced(im: Image.Image, k: int) -> Image.Image:
-    """``normalise(im).reduce(k)`` without the full-size normalised copy.
+def _normalise_reduced(im: Image.Image, k: int) -> Working:
+    """``normalise(im)`` halved ``log2(k)`` times, and its art extent, without the full-size
+    normalised copy.
 
     Every step of :func:`normalise` but the orientation is per pixel, and box reduction of
-    strips whose height is a multiple of ``k`` is the reduction of the whole, so the result
-    is the same bytes; only whether alpha is kept is decided over the whole image.
+    strips whose height is a multiple of the factor is the reduction of the whole, so the
+    result is the same bytes as reducing the whole (halving step by step, as
+    :meth:`_Sources.variant` does); only whether alpha is kept is decided over the whole.
+    The extent's binary mask is reduced strip by strip the same way.
     """
     if _orientation(im) != 1:
         im = ImageOps.exif_transpose(im)
     w, h = im.size
+    m = min(w, h)
+    left, top0 = (w - m) // 2, (h - m) // 2
+    mask_k = _mask_factor(m)
+    unit = max(k, mask_k)
+    rows = unit * -(-_STRIP_ROWS // unit)
     out: Image.Image | None = None
+    mask: Image.Image | None = None
     lowest = 255
-    rows = _STRIP_ROWS * k
-    for top in range(0, h, rows):
-        strip = im.crop((0, top, w, min(h, top + rows)))
+    # Strips start on the centred square's top edge so the mask's boxes align with it.
+    starts = sorted({*range(top0 % rows, h, rows), 0} - {h})
+    for top, bottom in zip(starts, [*starts[1:], h], strict=True):
+        strip = im.crop((0, top, w, bottom))
         strip.info = im.info
         part, low = _normalise(strip, keep_alpha=True)
         lowest = min(lowest, low)
-        small = part.reduce(k)
+        small = part
+        for _ in range(k.bit_length() - 1):
+            small = small.reduce(2)
         if out is None:
-            out = Image.new(small.mode, ((w + k - 1) // k, (h + k - 1) // k))
+            out = Image.new(small.mode, (-(-w // k), -(-h // k)))
         out.paste(small, (0, top // k))
+        if part.mode == "RGBa" and top0 <= top < top0 + m:
+            lit = part.getchannel(3).crop((left, 0, left + m, min(bottom, top0 + m) - top))
+            lit = lit.point(lambda v: 255 if v else 0)
+            if mask is None:
+                mask = Image.new("L", (-(-m // mask_k), -(-m // mask_k)))
+            mask.paste(lit.reduce(mask_k) if mask_k > 1 else lit, (0, (top - top0) // mask_k))
     assert out is not None
-    return out.convert("RGB") if out.mode == "RGBa" and lowest == 255 else out
+    if out.mode == "RGBa" and lowest == 255:
+        return Working(out.convert("RGB"), k, math.sqrt(0.5))
+    extent = _extent_of_mask(mask) if mask is not None else math.sqrt(0.5)
+    return Working(out, k, extent)
 
 
 def normalise(im: Image.Image) -> Image.Image:
@@ -479,7 +515,7 @@ class _Sources:
                     (0, 0, side, side), (max(1, side // k), max(1, side // k))))
                 got = normalise(got)
             elif k <= self.floor(role):
-                got = _guard(role, path, lambda: working_copy(path))[0]
+                got = _guard(role, path, lambda: working_copy(path)).image
             elif self._header(role).format == "JPEG" and k <= 8:
                 got = _guard(role, path, lambda: decode(path, k))
             else:
@@ -502,7 +538,13 @@ class _Sources:
         """How far the art reaches from the centre, as a fraction of the source edge."""
         path = self.path(role)
         if path not in self._extent:
-            self._extent[path] = _art_extent(self.variant(role, self.floor(role)))
+            floor = self.floor(role)
+            known = None
+            if floor > 1 and self.drawing(role) is None:
+                known = _guard(role, path, lambda: working_copy(path)).extent
+            self._extent[path] = (
+                known if known is not None else _art_extent(self.variant(role, floor))
+            )
         return self._extent[path]
 
     def backdrop(self, role: str, k: int) -> _Backdrop | None:
@@ -741,11 +783,20 @@ def _art_extent(img: Image.Image) -> float:
     left, top = (w - m) // 2, (h - m) // 2
     alpha = img.getchannel(3).crop((left, top, left + m, top + m))
     mask = alpha.point(lambda v: 255 if v else 0)
+    k = _mask_factor(m)
+    if k > 1:
+        mask = mask.reduce(k)
+    return _extent_of_mask(mask)
+
+
+def _mask_factor(m: int) -> int:
     k = 1
     while k * 2 <= MAX_REDUCE and m / (k * 2) >= 256:
         k *= 2
-    if k > 1:
-        mask = mask.reduce(k)
+    return k
+
+
+def _extent_of_mask(mask: Image.Image) -> float:
     if mask.getbbox() is None:
         return 0.0
     n = mask.size[0]

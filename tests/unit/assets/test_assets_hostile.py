@@ -174,7 +174,8 @@ def _rgba_with_icc(side: int) -> Image.Image:
         ("opaque-rgba", lambda: icon_image(1030).convert("RGB").convert("RGBA")),
         ("palette", lambda: icon_image(1030).convert("P")),
         ("grey16", lambda: Image.new("I;16", (1030, 1030), 40000)),
-        ("rgb", lambda: icon_image(1029).convert("RGB")),
+        ("rgb-odd", lambda: icon_image(1029).convert("RGB")),
+        ("rgba-odd", lambda: icon_image(1031)),
     ],
 )
 def test_reduced_while_decoding_equals_reduced_after(
@@ -187,11 +188,13 @@ def test_reduced_while_decoding_equals_reduced_after(
     im.save(path, icc_profile=im.info.get("icc_profile"))
     monkeypatch.setattr(raster, "MAX_WORKING_SIDE", 512)
     monkeypatch.setattr(raster, "_STRIP_ROWS", 100)  # several strips, the last one short
-    working, k = raster.working_copy(path)
-    expected = raster.decode(path).reduce(k)
-    assert k == 4 if max(im.size) > 1024 else k == 2
-    assert working.mode == expected.mode
-    assert working.tobytes() == expected.tobytes()
+    working = raster.working_copy(path)
+    full = raster.decode(path)
+    expected = full.reduce(2).reduce(2)
+    assert working.factor == 4
+    assert working.image.mode == expected.mode
+    assert working.image.tobytes() == expected.tobytes()
+    assert working.extent == raster._art_extent(full)
 
 
 def _psnr(a: bytes, b: bytes) -> float:
@@ -219,7 +222,7 @@ def test_large_sources_keep_the_bytes_the_engine_reduces_anyway(
     raster._DECODED.clear()
     monkeypatch.setattr(raster, "MAX_WORKING_SIDE", 1024)
     after = render_assets(jobs, sources)
-    assert raster.working_copy(path)[1] == 2
+    assert raster.working_copy(path).factor == 2
     reduced_anyway = [j.path for j in jobs if j.op == "cover" and max(j.width, j.height) * 6
                       <= 2048]
     assert len(reduced_anyway) >= 8
