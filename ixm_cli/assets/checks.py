@@ -169,7 +169,10 @@ def _header_problem(path: Path, exc: SourceError) -> tuple[str, str]:
     if exc.kind in ("structure", "budget"):
         return (exc.detail, exc.hint)
     if exc.kind == "format":
-        return (f"is {_sniff(path)}, not a PNG, JPEG, WebP or SVG image", _EXPORT_HINT)
+        what = _sniff(path)
+        if what.startswith("an SVG"):
+            return (f"is {what}", "rename it so its name ends in .svg")
+        return (f"is {what}, not a PNG, JPEG, WebP or SVG image", _EXPORT_HINT)
     return (f"cannot be read as an image ({exc.detail})", _EXPORT_HINT)
 
 
@@ -208,7 +211,7 @@ def _sniff(path: Path) -> str:
             return name
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in text):
-        return "an SVG drawing whose name does not end in .svg (rename it to end in .svg)"
+        return "an SVG drawing, but its name does not end in .svg"
     if not head:
         return "an empty file"
     try:

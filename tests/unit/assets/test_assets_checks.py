@@ -93,8 +93,9 @@ def test_other_formats_are_named(tmp_path: Path) -> None:
     problem = _one(check_sources(_sources(tmp_path / "icon.gif")), "not a PNG")
     assert problem.message.startswith("is a GIF image")
     (tmp_path / "logo.png").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
-    assert "SVG drawing whose name does not end in .svg" in check_image(
-        "splash_logo", tmp_path / "logo.png")[0].message
+    (problem,) = check_image("splash_logo", tmp_path / "logo.png")
+    assert problem.message == "is an SVG drawing, but its name does not end in .svg"
+    assert problem.hint == "rename it so its name ends in .svg"
 
 
 @pytest.mark.parametrize("side", [30000, 9000])
