@@ -17,8 +17,9 @@ from ixm_test_helpers import make_tenant, set_manifest
 from PIL import Image, ImageChops, ImageCms, ImageStat
 
 from ixm_cli import api
-from ixm_cli.assets import AssetSources, limits, plan_assets, raster, render_assets, svg
+from ixm_cli.assets import AssetSources, limits, raster, render_assets, svg
 from ixm_cli.assets.checks import check_image
+from ixm_cli.targets import plan_assets
 
 
 @pytest.fixture(autouse=True)
