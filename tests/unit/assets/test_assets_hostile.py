@@ -205,6 +205,7 @@ def _psnr(a: bytes, b: bytes) -> float:
     return math.inf if mse == 0 else 10 * math.log10(255 ** 2 / mse)
 
 
+@pytest.mark.slow
 def test_large_sources_keep_the_bytes_the_engine_reduces_anyway(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -251,6 +252,7 @@ def test_svg_renders_each_region_at_its_own_size(tmp_path: Path) -> None:
     assert drawing.render((0, 0, side, side), (108, 108)).tobytes() == whole.tobytes()
 
 
+@pytest.mark.slow
 def test_svg_sources_build_every_icon(tmp_path: Path) -> None:
     icon = tmp_path / "icon.svg"
     icon.write_text(hostile.good_svg(), encoding="utf-8")
