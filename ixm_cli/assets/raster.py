@@ -2,9 +2,13 @@
 
 Why it is shaped this way:
 
-- **One normalised decode per source file per process.** Every source becomes 8-bit sRGB,
-  either ``RGB`` (opaque) or premultiplied ``RGBa``, so resampling never drags dark fringes
-  in from transparent pixels and each op sees one of two modes only.
+- **One normalised decode per source content per process**, bounded: structure limits and a
+  CPU budget before and while decoding, sources over :data:`MAX_WORKING_SIDE` reduced as
+  they are decoded, the result cached by sha256 for every role, environment and the render
+  after the check. Every source becomes 8-bit sRGB, either ``RGB`` (opaque) or
+  premultiplied ``RGBa``, so resampling never drags dark fringes in from transparent pixels
+  and each op sees one of two modes only. SVG sources are drawn by :mod:`.svg` at each
+  output's size instead of being resampled.
 - **Reduce, then LANCZOS.** Small outputs come from a cached box-reduced copy of the source
   (or a DCT-scaled JPEG decode) with at least a 3× LANCZOS step left, which Pillow documents
   as indistinguishable from a full LANCZOS pass and which costs a fraction of it. The choice
@@ -83,9 +87,10 @@ DECODE_BUDGET_SECONDS = 5.0
 refuse every slow file we know of in microseconds; this catches the ones we do not, while
 a maximal honest source (8192 px, 20 MiB) decodes in about a second."""
 DECODED_CACHE_BYTES = 128 * 1024 * 1024
-"""Decoded working copies kept per process: every role of usual (≤ 2048 px) sources, two of
-the largest. More would be reused but would push a build with four distinct 8192 px sources
-past 600 MiB, the full 256 MiB decode of the next source coming on top."""
+"""Decoded working copies kept per process, least recently used dropped first: eight of the
+largest (2048 px RGBA, 16 MiB), i.e. every role of a tenant or two. It sits beside the one
+full-size decode in progress (256 MiB for 8192 px RGBA), so together they stay under the
+600 MiB a worker may use."""
 
 PNG_COMPRESS_LEVEL = 6
 """zlib-ng's default level; fixed, as the byte stream depends on it (and on the zlib-ng
