@@ -121,7 +121,8 @@ _SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 108 108">'
 
 
 def good_svg(colour: str = "#FFFFFF", background: str | None = "#B3261E") -> str:
-    """A square logo with a gradient, a reused symbol (<use>) and no text."""
+    """A square logo with a gradient, a reused symbol (<use>) and no text, under the SVG
+    1.1 DOCTYPE older Illustrator versions write (never fetched)."""
     tile = (
         '<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">'
         f'<stop offset="0" stop-color="{background}"/><stop offset="1" stop-color="#222222"/>'
@@ -130,6 +131,8 @@ def good_svg(colour: str = "#FFFFFF", background: str | None = "#B3261E") -> str
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         'viewBox="0 0 108 108" width="108" height="108">\n'
         f"  {tile}\n"

@@ -9,7 +9,9 @@ renderer has no access to system fonts when told so, and it was faster at icon s
 What a source may hold is decided here, before the renderer sees a byte, and the renderer
 gets our own re-serialisation of the checked tree (never the file):
 
-- no DTD at all, so no entity expansion (billion laughs) and no external entities;
+- no entity declarations, so no entity expansion (billion laughs) and no external
+  entities; a plain ``<!DOCTYPE svg PUBLIC …>`` (older Illustrator exports) is fine: it
+  is never fetched, and the re-serialised tree has none;
 - no reference leaving the file: every ``href`` and ``url(…)`` must be ``#fragment``; no
   ``<image>`` (embedded or linked rasters bring their own decode costs) and no
   ``<foreignObject>``, ``<script>`` or ``on…`` handlers;
@@ -214,15 +216,17 @@ def _short(text: str) -> str:
 
 def _parse(data: bytes) -> ET.Element:
     builder = _Checking()
-    parser = DefusedXMLParser(target=builder, forbid_dtd=True)
+    parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True,
+                              forbid_external=True)
     builder.line = lambda: parser.parser.CurrentLineNumber
     try:
         parser.feed(data)
         root: ET.Element = parser.close()
     except DefusedXmlException:
         raise SvgError(
-            "declares a DTD or entities (<!DOCTYPE …>), which can expand without bound",
-            "remove the <!DOCTYPE …> and <!ENTITY …> lines; export again as plain SVG",
+            "declares entities (<!ENTITY …>), which can expand without bound or read "
+            "other files",
+            "remove the <!ENTITY …> lines (and the [ … ] around them); export again as plain SVG",
         ) from None
     except ET.ParseError as exc:
         raise SvgError(f"is not well-formed XML ({exc})",

@@ -29,7 +29,7 @@ CASES: dict[str, tuple[str, Callable[[], bytes | str], str, str]] = {
                          "links to '/etc/passwd#x' outside the file (line 2)",
                          "self-contained"),
     "SVG billion laughs": ("icon.svg", hostile.svg_billion_laughs,
-                           "declares a DTD or entities", "remove the <!DOCTYPE"),
+                           "declares entities (<!ENTITY …>)", "remove the <!ENTITY"),
     "SVG 100k nodes": ("icon.svg", hostile.svg_many_nodes, "more than 20,000 elements",
                        "simplify the drawing"),
     "SVG use bomb": ("icon.svg", hostile.svg_use_bomb, "expands to more than 50,000 elements",

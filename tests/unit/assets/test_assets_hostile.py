@@ -271,13 +271,26 @@ def test_svg_sources_build_every_icon(tmp_path: Path) -> None:
     assert render_assets(plan_assets(sources, ALL_PLATFORMS), sources, workers=1) == out
 
 
-def test_svg_hostile_inputs_are_refused_fast(tmp_path: Path) -> None:
-    for make in (hostile.svg_billion_laughs, hostile.svg_many_nodes, hostile.svg_use_bomb,
-                 hostile.svg_external_href):
-        path = tmp_path / f"{make.__name__}.svg"
-        path.write_text(make(), encoding="utf-8")
-        with pytest.raises(svg.SvgError):
-            svg.load(path)
+def test_svg_external_entity_is_refused_and_never_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET", encoding="utf-8")
+    path = tmp_path / "logo.svg"
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "{secret.as_uri()}">]>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><desc>&x;</desc></svg>\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(svg.SvgError) as caught:
+        svg.load(path)
+    assert caught.value.message.startswith("declares entities (<!ENTITY …>)")
+    assert "TOP-SECRET" not in caught.value.message
+
+
+def test_svg_with_the_svg11_doctype_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "logo.svg"
+    path.write_text(hostile.good_svg(), encoding="utf-8")
+    assert "<!DOCTYPE svg PUBLIC" in path.read_text("utf-8")
+    assert svg.load(path).view_box == (0.0, 0.0, 108.0, 108.0)
 
 
 def test_png_chunk_walker_counts_every_chunk() -> None:
