@@ -184,3 +184,13 @@ def svg_with_script() -> str:
 
 def svg_not_square() -> str:
     return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100"><rect/></svg>\n'
+
+
+def svg_deep_nesting(depth: int = 5000) -> str:
+    return _SVG_OPEN + "<g>" * depth + "</g>" * depth + "</svg>\n"
+
+
+def svg_use_chain(length: int = 5000) -> str:
+    """Each <use> points at the next one, declared later: deep, not wide."""
+    uses = "".join(f'<use id="u{i}" href="#u{i + 1}"/>' for i in range(length))
+    return _SVG_OPEN + f'<defs>{uses}<rect id="u{length}"/></defs></svg>\n'

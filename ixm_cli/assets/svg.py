@@ -42,6 +42,9 @@ MAX_BYTES = 2 * 1024 * 1024
 """Logos exported as outlines are tens of KiB; 2 MiB leaves room for detailed art."""
 MAX_NODES = 20_000
 MAX_RENDERED = 50_000
+MAX_DEPTH = 100
+"""Elements inside elements. Design tools nest groups a dozen deep; the bound keeps every
+walk over the tree (ours, the serialiser's, the renderer's) far from any recursion limit."""
 RASTER_SIDE = 1024
 """The pixel grid the engine plans an SVG on: a vector source has no pixels of its own, and
 every region it asks for is rendered afresh at the output's size."""
@@ -152,6 +155,7 @@ class _Checking(ET.TreeBuilder):
     def __init__(self) -> None:
         super().__init__()
         self.nodes = 0
+        self.depth = 0
         self.in_style = 0
         self.line: Any = lambda: 0
 
@@ -164,6 +168,12 @@ class _Checking(ET.TreeBuilder):
                 f"{self.line()})",
                 "simplify the drawing (merge shapes, Object > Path > Simplify) or export a PNG",
             )
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise SvgError(
+                f"nests elements more than {MAX_DEPTH} deep (line {self.line()})",
+                "flatten the groups (Illustrator: Object > Ungroup) or export a PNG",
+            )
         ns, _, local = tag.rpartition("}")
         # Elements of other namespaces (Inkscape's, Illustrator's metadata) are not drawn.
         refused = _REFUSED_ELEMENTS.get(local) if ns in ("", "{" + SVG_NS) else None
@@ -175,6 +185,7 @@ class _Checking(ET.TreeBuilder):
         return super().start(tag, attrs)
 
     def end(self, tag: str) -> ET.Element:
+        self.depth -= 1
         self.in_style -= tag.rpartition("}")[2] == "style"
         return super().end(tag)
 
@@ -276,7 +287,11 @@ def _expanded(root: ET.Element) -> int:
         memo[key] = min(total, MAX_RENDERED + 1)
         return memo[key]
 
-    return weight(root)
+    try:
+        return weight(root)
+    except RecursionError:  # a chain of thousands of <use>, each pointing at the next
+        raise SvgError("chains <use> references too deeply",
+                       "expand the repeated symbols into plain shapes") from None
 
 
 def _view_box(root: ET.Element) -> tuple[float, float, float, float]:

@@ -271,6 +271,25 @@ def test_svg_sources_build_every_icon(tmp_path: Path) -> None:
     assert render_assets(plan_assets(sources, ALL_PLATFORMS), sources, workers=1) == out
 
 
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (hostile.svg_deep_nesting, "nests elements more than 100 deep (line 1)"),
+        (hostile.svg_use_chain, "chains <use> references too deeply"),
+        (hostile.svg_use_bomb, "expands to more than 50,000 elements"),
+        (hostile.svg_many_nodes, "has more than 20,000 elements"),
+    ],
+)
+def test_svg_shapes_that_would_exhaust_a_walk_are_refused(
+    make: object, message: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "logo.svg"
+    path.write_text(make(), encoding="utf-8")  # type: ignore[operator]
+    with pytest.raises(svg.SvgError) as caught:
+        svg.load(path)
+    assert caught.value.message.startswith(message)
+
+
 def test_svg_external_entity_is_refused_and_never_read(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET", encoding="utf-8")
