@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.metadata
 import os
 import tempfile
 from collections.abc import Mapping
@@ -22,7 +23,10 @@ import PIL
 
 from ixm_cli import __version__
 
-SCHEMA = "ixm-cache/v1"
+SCHEMA = "ixm-cache/v2"
+"""v2: sources over 2048 px are reduced while decoding, and SVG sources are drawn by resvg;
+entries made before either are not the bytes a build makes now."""
+RESVG_VERSION = importlib.metadata.version("resvg-py")
 DIGEST = 32  # sha256 bytes heading every entry
 
 
@@ -103,7 +107,8 @@ class Cache:
 
 def image_key(render_key: tuple[object, ...], sources: Mapping[str, str]) -> str:
     """The digest of one image job: what it does and the bytes of the sources it reads."""
-    text = repr((SCHEMA, __version__, PIL.__version__, render_key, sorted(sources.items())))
+    text = repr((SCHEMA, __version__, PIL.__version__, RESVG_VERSION, render_key,
+                 sorted(sources.items())))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
