@@ -94,10 +94,14 @@ def _run(action: Callable[[], T], *, json_errors: bool = False) -> T:
             traceback.print_exc()
         if json_errors:  # a pipeline reading stdout still gets its one JSON document
             output.print_json(
-                {"ok": False, "internal_error": f"{type(exc).__name__}: {exc}", "diagnostics": []}
+                {
+                    "ok": False,
+                    "internal_error": output.public_text(f"{type(exc).__name__}: {exc}"),
+                    "diagnostics": [],
+                }
             )
         print(
-            f"ixm: internal error ({type(exc).__name__}): {exc}\n"
+            f"ixm: internal error ({type(exc).__name__}): {output.public_text(str(exc))}\n"
             "  this is a bug in ixm, not in your input; rerun with --debug and report it",
             file=sys.stderr,
         )

@@ -27,7 +27,10 @@ class Location:
     col: int = 0
 
     def display(self) -> str:
-        name = display_path(self.file)
+        """``file:line:col`` for a text diagnostic; the file name is escaped like messages
+        (:func:`escape_unprintable`), since a folder whose name holds a line break would
+        otherwise forge a second compiler-style line."""
+        name = escape_unprintable(display_path(self.file))
         if self.line <= 0:
             return name
         return f"{name}:{self.line}:{max(self.col, 1)}"
@@ -40,6 +43,22 @@ def display_path(path: Path) -> str:
     except ValueError:  # another drive on Windows
         return str(path)
     return str(path) if rel.startswith("..") else rel
+
+
+def escape_unprintable(text: str) -> str:
+    """``text`` with each unprintable character spelled as its escape (``\\n``, ``\\u202e``).
+
+    Diagnostics quote manifest text and name files. A raw line break there would forge a
+    second compiler-style line, a bidi override (U+202E) would make a line read differently
+    than it is, and a file name that is not UTF-8 (a lone surrogate in Python) cannot even be
+    written to a UTF-8 stream.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode()
+        for c in text
+    )
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -11,10 +10,10 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ixm_cli.errors import display_path
+from ixm_cli import redact
+from ixm_cli.errors import display_path, escape_unprintable
 from ixm_cli.manifest.brand import Brand, Text
 from ixm_cli.manifest.loader import Key
-from ixm_cli.manifest.model import ENV_REF_PATTERN, SECRET_REFS
 from ixm_cli.manifest.resolve import Merged
 
 
@@ -23,32 +22,20 @@ def _origin(path: Key, merged: Merged) -> str | None:
     return None if loc is None else loc.display()
 
 
-HIDDEN = "<not shown: an inline secret; use env:NAME>"
-
-
-def _hidden(path: Key, value: Any) -> bool:
-    """A signing value that is not an env:NAME reference may be the secret itself: show
-    prints where it is, never what it is (validate refuses it without echoing it too).
-
-    Looked up wherever the signing block sits (top level or in an environment overlay); a
-    scalar where the signing maps belong is hidden as well, since it may be a pasted secret.
-    """
-    if "signing" not in path:
-        return False
-    rel = path[path.index("signing") :]
-    sensitive = rel in SECRET_REFS or len(rel) < 3
-    return sensitive and not (isinstance(value, str) and re.fullmatch(ENV_REF_PATTERN, value))
-
-
 def _annotate(value: Any, path: Key, merged: Merged) -> Any:
-    """``value`` as ruamel nodes, each leaf (and each list) with a ``# file:line:col``."""
+    """``value`` as ruamel nodes, each leaf (and each list) with a ``# file:line:col``.
+
+    Values pass through :mod:`ixm_cli.redact` on the way: show's output is pasted into
+    tickets and CI logs, so what may be a secret is shown by where it is, never by what it is.
+    """
     if isinstance(value, dict):
         out = CommentedMap()
         for key, sub in value.items():
-            out[key] = _annotate(sub, (*path, key), merged)
+            shown = redact.credentials(key) if isinstance(key, str) else key
+            out[shown] = _annotate(sub, (*path, key), merged)
             where = None if isinstance(sub, dict) else _origin((*path, key), merged)
             if where is not None:
-                out.yaml_add_eol_comment(where, key)
+                out.yaml_add_eol_comment(where, shown)
         return out
     if isinstance(value, list):
         # Items too: a list replaces as a whole, but `locales: [zh-Hans, en]` still has a
@@ -60,7 +47,10 @@ def _annotate(value: Any, path: Key, merged: Merged) -> Any:
             if where is not None:
                 seq.yaml_add_eol_comment(where, i)
         return seq
-    return HIDDEN if _hidden(path, value) else value
+    below = redact.signing_path(path)
+    if below is not None and redact.signing_value_hidden(below, value):
+        return redact.HIDDEN
+    return redact.credentials(value) if isinstance(value, str) else value
 
 
 def _dump(data: Any) -> str:
@@ -73,7 +63,7 @@ def _dump(data: Any) -> str:
 
 
 def render_merged(merged: Merged) -> str:
-    chain = " <- ".join(display_path(f) for f in merged.files)
+    chain = " <- ".join(escape_unprintable(display_path(f)) for f in merged.files)
     return f"# resolved from {chain}\n" + _dump(_annotate(merged.data, (), merged))
 
 
@@ -103,4 +93,4 @@ def brand_data(brand: Brand) -> Any:
 
 
 def render_resolved(brand: Brand) -> str:
-    return _dump(brand_data(brand))
+    return _dump(redact.public_data(brand_data(brand)))

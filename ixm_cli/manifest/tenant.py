@@ -10,7 +10,7 @@ from typing import Any
 
 from ixm_cli import colors, locales, overrides
 from ixm_cli.assets import AssetSources, check_sources
-from ixm_cli.errors import Diagnostic, IxmError, has_errors, warning
+from ixm_cli.errors import Diagnostic, IxmError, escape_unprintable, has_errors, warning
 from ixm_cli.manifest import brand as b
 from ixm_cli.manifest import services
 from ixm_cli.manifest.model import FEATURES
@@ -156,12 +156,6 @@ def _shared_link_hosts(prod: Checked, other: Checked) -> Checked:
     return replace(other, diagnostics=[*other.diagnostics, *printable([found])])
 
 
-def _escaped(text: str) -> str:
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
-
-
 def printable(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Diagnostics whose field, message and hint hold only printable characters.
 
@@ -173,9 +167,9 @@ def printable(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [
         replace(
             d,
-            field=_escaped(d.field),
-            message=_escaped(d.message),
-            hint=None if d.hint is None else _escaped(d.hint),
+            field=escape_unprintable(d.field),
+            message=escape_unprintable(d.message),
+            hint=None if d.hint is None else escape_unprintable(d.hint),
         )
         for d in diagnostics
     ]

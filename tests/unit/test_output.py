@@ -100,9 +100,11 @@ def test_github_warning_and_escaping(here: Path) -> None:
         Location(here / "a,b:c.yaml", 3, 5),
         None,
     )
+    # a line break inside the message is spelled as in every other format (\r\n), so
+    # the annotation shows exactly the text `--format text` does
     assert output.github_annotation(d) == (
         "::warning file=a%2Cb%3Ac.yaml,line=3,col=5,title=store.keywords.en::"
-        "100%25 done%0D%0Anext, line: ok"
+        "100%25 done\\r\\nnext, line: ok"
     )
 
 
