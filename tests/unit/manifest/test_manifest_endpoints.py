@@ -9,13 +9,13 @@ from ixm_test_helpers import (
     DELETE,
     Marked,
     at,
+    check,
     diagnose,
     line_of,
     make_tenant,
     marker_line,
     only,
     rendered,
-    warnings,
 )
 
 from ixm_cli import api
@@ -233,22 +233,38 @@ def test_bad_team_id(root: Path, team: str) -> None:
     assert at(d) == (manifest, marked(manifest), len("    team_id: ") + 1)
 
 
-def test_a_shared_team_id_is_a_warning_on_each_tenant(root: Path) -> None:
+def test_a_shared_team_id_is_one_warning_at_the_first_tenant(root: Path) -> None:
     first = make_tenant(root, "acme", {"signing": {"ios": {"team_id": Marked("SHARED1234")}}})
-    second = make_tenant(root, "beta", {"signing": {"ios": {"team_id": Marked("SHARED1234")}}})
+    make_tenant(root, "beta", {"signing": {"ios": {"team_id": "SHARED1234"}}})
     make_tenant(root, "gamma")
     report = api.validate(tenants_dir=root)
     diags = report.diagnostics()
     assert all(d.severity is Severity.WARNING for d in diags)
-    assert len(warnings(diags)) == 2
-    for manifest in (first, second):
-        d = only([x for x in diags if x.location and x.location.file == manifest],
-                 "signing.ios.team_id", severity=Severity.WARNING)
-        assert d.message == "team id SHARED1234 is shared by acme, beta"
-        assert d.hint and "4.2.6" in d.hint
-        assert at(d) == (manifest, marked(manifest), len("    team_id: ") + 1)
+    d = only(diags, "signing.ios.team_id", severity=Severity.WARNING)
+    assert d.message == "team id SHARED1234 is shared by 2 tenants: acme, beta"
+    assert d.hint and "4.2.6" in d.hint
+    assert at(d) == (first, marked(first), len("    team_id: ") + 1)
     assert not report.failed()
     assert report.failed(strict=True)
+
+
+def test_a_team_id_shared_by_a_fleet_is_one_short_warning(root: Path) -> None:
+    """400 tenants on one team id made 400 warnings each naming all 400 (1.7 MB of stderr):
+    now one line with the count and the first few, whatever the size of the fleet."""
+    slugs = [f"t{i:03d}" for i in range(12)]
+    for slug in slugs:
+        make_tenant(root, slug, {"signing": {"ios": {"team_id": "FLEET12345"}}}, images=False)
+    make_tenant(root, "solo", {"signing": {"ios": {"team_id": "SOLO123456"}}}, images=False)
+    make_tenant(root, "pair-a", {"signing": {"ios": {"team_id": "PAIR123456"}}}, images=False)
+    make_tenant(root, "pair-b", {"signing": {"ios": {"team_id": "PAIR123456"}}}, images=False)
+    shared = api.shared_team_ids(
+        [check(root, slug) for slug in [*reversed(slugs), "solo", "pair-b", "pair-a"]]
+    )
+    assert [(d.message, at(d)[0].parent.name) for d in shared] == [
+        ("team id FLEET12345 is shared by 12 tenants: t000, t001, t002, t003, t004, "
+         "… (7 more)", "t000"),
+        ("team id PAIR123456 is shared by 2 tenants: pair-a, pair-b", "pair-a"),
+    ]
 
 
 def test_a_team_id_inherited_from_one_parent_is_shared(root: Path) -> None:
@@ -258,4 +274,4 @@ def test_a_team_id_inherited_from_one_parent_is_shared(root: Path) -> None:
     make_tenant(root, "beta", {"signing": {"ios": DELETE}}, parent="_partner",
                 parent_overrides={"signing": {"ios": {"team_id": "PARTNER123"}}})
     diags = api.validate(tenants_dir=root).diagnostics()
-    assert [d.message for d in diags] == ["team id PARTNER123 is shared by acme, beta"]
+    assert [d.message for d in diags] == ["team id PARTNER123 is shared by 2 tenants: acme, beta"]
