@@ -25,6 +25,16 @@ HOST_PATTERN = r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0
 SCHEME_PATTERN = r"^[a-z][a-z0-9+.-]*$"
 """RFC 3986 §3.1 scheme syntax, lower case: Android matches schemes case-sensitively."""
 CERT_SHA256_PATTERN = r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){31}$"
+_PORT = (
+    r"0*(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]"
+    r"|6553[0-5])"
+)
+URL_PATTERN = (
+    r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#]*@)?(?:\[[^\]/?#]*\]|[^:/?#@\[\]]*)"
+    rf"(?::(?:{_PORT})?)?(?:[/?#]|$)"
+)
+"""For editors: a URL whose port, if any, is 1-65535 in digits (``rules.check_url`` says why
+one is wrong, judging the port by urllib's ``.port`` as the consumers do)."""
 FEATURES = ("im", "attendance", "approvals", "docs", "meetings", "projects", "low_code")
 
 LocalText = str | dict[str, str]
@@ -39,6 +49,13 @@ def _color(description: str, *, required: bool = False) -> Any:
 
 def _text(description: str) -> Any:
     return Field(default=None, description=description)
+
+
+def _url(description: str, *, required: bool = False) -> Any:
+    extra: dict[str, Any] = {"format": "uri", "pattern": URL_PATTERN}
+    if required:
+        return Field(description=description, json_schema_extra=extra)
+    return Field(default=None, description=description, json_schema_extra=extra)
 
 
 class _Strict(BaseModel):
@@ -147,23 +164,23 @@ class Services(_Strict):
 
 
 class Endpoints(_Strict):
-    api: str = Field(description="API base URL (https)", json_schema_extra={"format": "uri"})
-    web: str | None = Field(default=None, description="Web workspace URL (https)")
+    api: str = _url("API base URL (https)", required=True)
+    web: str | None = _url("Web workspace URL (https)")
 
 
 class Storage(_Strict):
     mode: Literal["cloud", "private"] = Field(
         description="cloud: the vendor's store; private: the customer's own (exclusive edition)"
     )
-    endpoint: str | None = _text("Object store URL (private mode)")
+    endpoint: str | None = _url("Object store URL (private mode)")
     bucket: str | None = _text("Bucket name (private mode)")
     region: str | None = _text("Region (private mode)")
 
 
 class Legal(_Strict):
-    privacy_url: str = Field(description="Privacy policy URL (required by both stores)")
-    terms_url: str | None = _text("Terms of service URL")
-    support_url: str | None = _text("Support page URL (App Store Connect asks one per app)")
+    privacy_url: str = _url("Privacy policy URL (required by both stores)", required=True)
+    terms_url: str | None = _url("Terms of service URL")
+    support_url: str | None = _url("Support page URL (App Store Connect asks one per app)")
     support_email: str | None = _text("Support e-mail address")
 
 

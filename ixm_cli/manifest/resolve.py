@@ -328,6 +328,21 @@ def apply_environment(merged: Merged, env: str | None) -> tuple[Merged, list[Any
     _drop(out.values, ("environments",))
     _drop(out.keys, ("environments",))
     problems: list[Any] = []
+    if envs is not None and not isinstance(envs, dict):
+        # Popped above before the structure check sees it: judged here, or a string or a
+        # list in its place would pass silently and every --env would say "no environment".
+        found = "a list" if isinstance(envs, list) else "text" if isinstance(envs, str) else (
+            "a number" if isinstance(envs, (int, float)) and not isinstance(envs, bool)
+            else "a value"
+        )
+        problems.append(
+            error(
+                "environments",
+                f"environments must be a mapping of environment names to overlays; found {found}",
+                merged.keys.get(("environments",)) or merged.locate(("environments",)),
+                "e.g. environments: {staging: {endpoints: {api: https://api-staging.example}}}",
+            )
+        )
     if isinstance(envs, dict) and len(envs) > MAX_ENVIRONMENTS:
         problems.append(
             error(

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import BaseModel, ValidationError
 
@@ -661,6 +661,26 @@ def _url_problem(value: str) -> tuple[str, str] | None:
     return None
 
 
+def _port_problem(parts: SplitResult) -> str | None:
+    """The port text of a URL that no consumer can connect to, or None.
+
+    Judged by urllib's own ``.port`` (a ValueError for ``:abc`` or ``:65536``): the parser
+    the apps' URL types agree with, so what passes here is what ships in tenant.json. Port 0
+    parses but reaches nothing. The text must also be plain ASCII digits: Python 3.10's
+    ``.port`` still reads ``:+80`` and ``:8_0`` as 80, which browsers refuse.
+    """
+    hostinfo = parts.netloc.rpartition("@")[2]
+    _, bracket, after = hostinfo.partition("[")
+    text = after.partition("]")[2].partition(":")[2] if bracket else hostinfo.partition(":")[2]
+    try:
+        port = parts.port
+    except ValueError:
+        return text
+    if port == 0 or (text and not (text.isascii() and text.isdigit())):
+        return text
+    return None
+
+
 def check_url(ck: Checker, path: Key, *, endpoint: bool) -> None:
     value = ck.value(path)
     if not isinstance(value, str):
@@ -686,6 +706,15 @@ def check_url(ck: Checker, path: Key, *, endpoint: bool) -> None:
     problem = _url_problem(value)
     if problem is not None:
         ck.error(path, f"the URL contains {problem[0]}", problem[1])
+        return
+    port = _port_problem(parts)
+    if port is not None:
+        ck.error(
+            path,
+            f"the port {port!r} is not a number from 1 to 65535",
+            "write the port in digits, e.g. https://api.acme.example:8443, or leave it out "
+            "for the default (443 for https)",
+        )
         return
     if parts.scheme == "http":
         if not endpoint:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ixm_test_helpers import (
@@ -110,6 +111,53 @@ def test_percent_escapes_brackets_and_queries_are_fine(root: Path) -> None:
         "api": "https://api.acme.example/v1/%E4%BE%8B?x=1&y=a+b#top",
         "web": "https://[2001:db8::1]:8443/",
     }})
+    assert diagnose(root, "acme") == []
+
+
+@pytest.mark.parametrize(
+    ("url", "port"),
+    [
+        ("https://api.acme.example:abc", "abc"),
+        ("https://api.acme.example:0/v1", "0"),
+        ("https://api.acme.example:65536", "65536"),
+        ("https://[2001:db8::1]:99999/", "99999"),
+        ("https://api.acme.example:+443", "+443"),
+        ("https://api.acme.example:4_43", "4_43"),
+    ],
+)
+def test_a_port_no_client_can_use_is_an_error(root: Path, url: str, port: str) -> None:
+    """urllib's .port refuses these (or, for 0, names no service): so do browsers and the
+    apps' URL types, and tenant.json would carry a URL no client can open."""
+    manifest = make_tenant(root, "acme", {"endpoints": {"api": Marked(url)}})
+    d = only(diagnose(root, "acme"), "endpoints.api")
+    assert d.message == f"the port {port!r} is not a number from 1 to 65535"
+    assert d.hint is not None and "e.g. https://api.acme.example:8443" in d.hint
+    assert at(d) == (manifest, marked(manifest), len("  api: ") + 1)
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        (("storage", "endpoint"), "storage.endpoint"),
+        (("legal", "terms_url"), "legal.terms_url"),
+        (("environments", "staging", "endpoints", "api"), "endpoints.api"),
+    ],
+)
+def test_every_url_has_its_port_checked(root: Path, path: tuple[str, ...], key: str) -> None:
+    value: Any = "https://x.acme.example:70000/"
+    for part in reversed(path):
+        value = {part: value}
+    make_tenant(root, "acme", value)
+    env = "staging" if path[0] == "environments" else None
+    d = only(diagnose(root, "acme", env), key)
+    assert d.message == "the port '70000' is not a number from 1 to 65535"
+
+
+@pytest.mark.parametrize(
+    "url", ["https://api.acme.example:1", "https://api.acme.example:65535/x", "https://a.example:/"]
+)
+def test_ports_in_range_are_fine(root: Path, url: str) -> None:
+    make_tenant(root, "acme", {"endpoints": {"api": url}})
     assert diagnose(root, "acme") == []
 
 

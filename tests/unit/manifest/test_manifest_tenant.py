@@ -17,6 +17,7 @@ from ixm_test_helpers import (
     marker_col,
     marker_line,
     only,
+    run_ixm,
     set_manifest,
 )
 
@@ -287,6 +288,26 @@ def test_overlay_cannot_change_identity_keys(root: Path, key: str) -> None:
     assert d.message == f"{key!r} cannot be changed by an environment"
     assert at(d) == (manifest, marked(manifest), 5)
     assert len(diags) == 1  # and the overlay's value is not applied
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [("staging", "text"), (["staging", "dev"], "a list"), (3, "a number"), (True, "a value")],
+)
+def test_environments_must_be_a_mapping(root: Path, value: object, found: str) -> None:
+    """A string, list or number under `environments:` used to pass: every --env then said
+    "no environment", and validate checked no overlay at all."""
+    manifest = make_tenant(root, "acme", {"environments": value})
+    d = only(diagnose(root, "acme"), "environments")
+    assert d.message == (
+        f"environments must be a mapping of environment names to overlays; found {found}"
+    )
+    assert d.hint is not None and d.hint.startswith("e.g. environments: {staging:")
+    assert at(d) == (manifest, line_of(manifest, "environments:"), 1)
+    result = run_ixm("validate", "--tenants", root, "acme")
+    assert result.exit_code == 1
+    assert f"brand.yaml:{at(d)[1]}:1: error[environments]: environments must be" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_overlay_must_be_a_mapping(root: Path) -> None:

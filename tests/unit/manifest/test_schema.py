@@ -161,6 +161,20 @@ REJECTED: list[tuple[str, dict[str, Any], str, list[str], str]] = [
     ("missing schema", {"schema": DELETE}, "required", [], "schema"),
     ("bad storage mode", {"storage": {"mode": "hybrid"}}, "enum", ["storage", "mode"],
      "storage.mode"),
+    ("environments as text", {"environments": "staging"}, "type", ["environments"],
+     "environments"),
+    ("environments as a list", {"environments": ["staging", "dev"]}, "type", ["environments"],
+     "environments"),
+    ("environments as a number", {"environments": 2}, "type", ["environments"],
+     "environments"),
+    ("a port that is not a number", {"endpoints": {"api": "https://api.acme.example:abc"}},
+     "pattern", ["endpoints", "api"], "endpoints.api"),
+    ("port 0", {"endpoints": {"web": "https://ding.acme.example:0/"}}, "pattern",
+     ["endpoints", "web"], "endpoints.web"),
+    ("port 65536", {"storage": {"endpoint": "https://oss.acme.example:65536"}}, "pattern",
+     ["storage", "endpoint"], "storage.endpoint"),
+    ("a port out of range in a legal URL", {"legal": {"privacy_url": "https://a.example:99999/p"}},
+     "pattern", ["legal", "privacy_url"], "legal.privacy_url"),
 ]
 
 
@@ -212,6 +226,13 @@ ACCEPTED: dict[str, Callable[[Path], Path]] = {
         root, "acme", {"environments": None}
     ),
     "a child of a partner brand": lambda root: make_tenant(root, "acme", parent="_partner"),
+    "URLs with ports": lambda root: make_tenant(
+        root,
+        "acme",
+        {"endpoints": {"api": "https://api.acme.example:8443/v1", "web": "https://a.example:1/"},
+         "legal": {"support_url": "https://acme.example:65535/support?x=1"},
+         "environments": {"dev": {"endpoints": {"api": "http://[::1]:8080/api"}}}},
+    ),
 }
 
 
