@@ -192,12 +192,15 @@ def _build_one(
 
 def _key(brand: Brand, plan: _Plan, laid: Sequence[overrides.Override]) -> str:
     root = brand.manifests[0].parent.parent.resolve()
-    files = {*brand.manifests, *brand.assets.files(), *(p for o in laid for _, p in o.files),
-             *brand.services.files()}
+    files = {*brand.manifests, *brand.assets.files(), *brand.services.files()}
+    # An override's mode is published too (0755 for an owner-executable file): a chmod +x
+    # alone must make the tenant stale, so the mode is part of the name the key hashes.
+    modes = {f.source: f" (mode {f.mode:o})" for o in laid for f in o.files}
     return tenant_key(
         base=plan.base_digest, platforms=plan.platforms, env=brand.env,
         extensions=plan.extensions,
-        inputs=[(p.resolve().relative_to(root).as_posix(), p) for p in files],
+        inputs=[(p.resolve().relative_to(root).as_posix() + modes.get(p, ""), p)
+                for p in {*files, *modes}],
     )
 
 

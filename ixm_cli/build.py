@@ -65,10 +65,12 @@ def read_folder(folder: Path, *, layer: str) -> Tree:
 
 
 def _override_layer(layers: Iterable[overrides.Override]) -> Tree:
+    """Override files as entries that stream from their source when published, with the
+    mode overrides.collect chose (an owner-executable gradlew stays 0755)."""
     tree: Tree = {}
     for layer in layers:
-        for rel, path in layer.files:
-            tree[PurePosixPath(layer.into) / rel] = Entry(path, FILE_MODE, "overrides", path)
+        for f in layer.files:
+            tree[PurePosixPath(layer.into) / f.rel] = Entry(f.source, f.mode, "overrides", f.source)
     return tree
 
 
@@ -109,7 +111,7 @@ def render_tenant(
     bundles = _bundles(brand, tree, [registry.platform(p) for p in sorted(platforms)])
     tree.update(bundles)
     # Every override file counts, also one a later layer (the child's, an image) replaced.
-    inputs = [*brand.manifests, *brand.assets.files(), *(p for o in laid for _, p in o.files),
+    inputs = [*brand.manifests, *brand.assets.files(), *(f.source for o in laid for f in o.files),
               *(e.data for e in target_files(brand, targets).values() if isinstance(e.data, Path))]
     tree[PurePosixPath(BUILD_INFO)] = _build_info(brand, tree, inputs, platforms, base, key)
     return Rendered(brand.output_name, dict(sorted(tree.items())), tuple(sorted(bundles)))
