@@ -175,20 +175,20 @@ def _name_problem(rel: PurePosixPath, into: str) -> tuple[str, str] | None:
         # Linux names are bytes; Python hands over undecodable ones as lone surrogates,
         # which no zip entry, JSON document or UTF-8 log can hold.
         return (
-            f"the name {str(rel)!r} is not valid UTF-8",
+            f"the name '{rel.name}' is not valid UTF-8",
             "rename it (a tool such as convmv converts names from a legacy encoding)",
         )
     for part in rel.parts:
         if "\\" in part:
             return (
-                f"the name {part!r} holds a backslash, which Windows and zip tools read as a "
+                f"the name '{part}' holds a backslash, which Windows and zip tools read as a "
                 "folder separator",
                 "rename it without '\\'; for a folder, make a real folder",
             )
         bad = sorted({c for c in part if unicodedata.category(c) == "Cc"})
         if bad:
             codes = ", ".join(f"U+{ord(c):04X}" for c in bad)
-            return f"the name {part!r} holds control characters ({codes})", "rename it"
+            return f"the name '{part}' holds control characters ({codes})", "rename it"
         if len(part.encode()) > MAX_NAME_BYTES:
             return (
                 f"a name is {len(part.encode())} bytes long; at most {MAX_NAME_BYTES} are "
@@ -197,7 +197,7 @@ def _name_problem(rel: PurePosixPath, into: str) -> tuple[str, str] | None:
             )
     if _DRIVE.match(str(rel)):
         return (
-            f"the name {rel.parts[0]!r} starts like a Windows drive ({str(rel)[:2]})",
+            f"the name '{rel.parts[0]}' starts like a Windows drive ({str(rel)[:2]})",
             "rename it without the ':'",
         )
     if size > MAX_PATH_BYTES:
