@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 from helpers import EXAMPLES, copy_tenant
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from ixm_cli import api, overrides
@@ -188,11 +188,10 @@ PLATFORM_FOLDERS = {
 # with a rendered or generated file: a file laid where the build writes a folder is another
 # check (it needs the build plan), not this one.
 PLAIN = st.sampled_from(["ov", "ov-a.txt", "ov.json", "ov gradlew", "ov_字.txt", "ov.sh"])
-HOSTILE = st.sampled_from(
-    ["ov\\b.txt", "ov\tx", "ov\nx", "ov\x7f", "q:ov", "ov" + "é" * 126, b"ov\xff", b"ov\xc3"]
-)
-NAME = st.one_of(PLAIN, PLAIN, PLAIN, HOSTILE)
-KIND = st.sampled_from(["file", "file", "file", "exec", "giant", "link", "fifo", "empty-dir"])
+HOSTILE_NAMES: list[str | bytes] = [
+    "ov\\b.txt", "ov\tx", "ov\nx", "ov\x7f", "q:ov", b"ov\xff", b"ov\xc3"
+]
+LONG_NAME = "ov" + "é" * 126  # 254 bytes: a legal name, but five make a path over 1024
 
 
 @dataclass(frozen=True)
@@ -202,12 +201,31 @@ class Planted:
     kind: str
 
 
-PLANTED = st.builds(
+FOLDER = st.sampled_from([f for fs in PLATFORM_FOLDERS.values() for f in fs])
+CLEAN = st.builds(
     Planted,
-    folder=st.sampled_from([f for fs in PLATFORM_FOLDERS.values() for f in fs]),
-    parts=st.lists(NAME, min_size=1, max_size=5).map(tuple),
-    kind=KIND,
+    folder=FOLDER,
+    parts=st.lists(PLAIN, min_size=1, max_size=3).map(tuple),
+    kind=st.sampled_from(["file", "file", "exec", "empty-dir"]),
 )
+
+
+@st.composite
+def hostile(draw: st.DrawFn) -> Planted:
+    """One entry the output cannot carry: a bad name somewhere on its path, a path too long,
+    a file over the size limit, a link or a FIFO."""
+    choices: list[str | bytes] = [*HOSTILE_NAMES, "long", "giant", "link", "fifo"]
+    how = draw(st.sampled_from(choices))
+    parts: list[str | bytes] = list(draw(st.lists(PLAIN, min_size=0, max_size=2)))
+    kind = "file"
+    if how == "long":
+        parts = [LONG_NAME, LONG_NAME, LONG_NAME, LONG_NAME, "ov"]
+    elif how in ("giant", "link", "fifo"):
+        kind = str(how)
+        parts.append("ov-x")
+    else:
+        parts.insert(draw(st.integers(0, len(parts))), how)
+    return Planted(draw(FOLDER), tuple(parts), kind)
 
 
 def _plant(tenant: Path, p: Planted) -> tuple[str, bytes, int] | None:
@@ -217,6 +235,7 @@ def _plant(tenant: Path, p: Planted) -> tuple[str, bytes, int] | None:
     Raw bytes names go through os.fsdecode: Python hands them over as lone surrogates and
     writes them back byte for byte, as it does for a name it reads from the disk."""
     path = tenant / "overrides" / p.folder
+    path.mkdir(parents=True, exist_ok=True)
     for part in p.parts[:-1]:
         path = path / (os.fsdecode(part) if isinstance(part, bytes) else part)
         if path.is_symlink() or (path.exists() and not path.is_dir()):
@@ -247,15 +266,20 @@ def _plant(tenant: Path, p: Planted) -> tuple[str, bytes, int] | None:
 
 @pytest.mark.slow
 @settings(
-    max_examples=25,
+    max_examples=50,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(platform=st.sampled_from(sorted(PLATFORM_FOLDERS)), planted=st.lists(PLANTED, max_size=4))
+@given(
+    platform=st.sampled_from(sorted(PLATFORM_FOLDERS)),
+    clean=st.lists(CLEAN, max_size=4),
+    bad=st.one_of(st.none(), hostile(), hostile()),
+)
 def test_validate_and_build_agree_on_generated_override_trees(
-    platform: str, planted: list[Planted]
+    platform: str, clean: list[Planted], bad: Planted | None
 ) -> None:
+    planted = clean if bad is None else [*clean, bad]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         tenant = copy_tenant(EXAMPLES / SLUG, work / "tenants")
@@ -277,6 +301,7 @@ def test_validate_and_build_agree_on_generated_override_trees(
             build_refuses, found = True, list(exc.diagnostics)
         else:
             build_refuses, found = not result.ok, list(result.failures)
+        event("refused" if build_refuses else f"built with {len(published)} override file(s)")
         shown = "\n".join(d.render() for d in [*report.diagnostics(), *found])
         assert validate_refuses == build_refuses, shown
         if build_refuses:
