@@ -19,7 +19,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from ixm_cli import colors, locales
+from ixm_cli import colors, locales, redact
 from ixm_cli.errors import Diagnostic, Location, Severity, error, warning
 from ixm_cli.escape import xml_unsafe_chars
 from ixm_cli.manifest.loader import Key
@@ -197,7 +197,8 @@ def _describe(value: Any, *, secret: bool = False) -> str:
     if isinstance(value, float):
         return f"the number {value:g}"
     if isinstance(value, str):
-        return f"the text {value[:40]!r}"
+        # redacted before it is cut: a cut through the userinfo would leave no '@' to find
+        return f"the text {redact.credentials(value)[:40]!r}"
     if isinstance(value, dict):
         return "a mapping"
     return "a list"
@@ -277,7 +278,7 @@ def _report_structure(ck: Checker, path: Key, errs: list[dict[str, Any]]) -> Non
         if path == ("schema",):
             ck.error(path, f"unsupported schema {value!r}", f"this ixm reads schema: {SCHEMA_ID}")
         else:
-            secret = path[:1] == ("signing",)
+            secret = redact.signing_path(path) is not None
             ck.error(
                 path, f"{_describe(value, secret=secret)} is not allowed here", f"use {expected}"
             )
@@ -287,7 +288,7 @@ def _report_structure(ck: Checker, path: Key, errs: list[dict[str, Any]]) -> Non
             want = "text, or a mapping of locale to text"
         else:
             want = " or ".join(sorted(expected))
-        secret = path[:1] == ("signing",)
+        secret = redact.signing_path(path) is not None
         type_hint = None if secret else _type_hint(path, expected, value)
         ck.error(path, f"expected {want}, found {_describe(value, secret=secret)}", type_hint)
     else:
