@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from ixm_test_helpers import make_tenant, run_ixm
 
@@ -34,6 +34,7 @@ SECRET = st.text("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", mi
                  max_size=16).map(lambda s: "Zq" + s)
 """A token no output holds by chance: 'Zq' and 10+ letters and digits."""
 
+PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink]  # no slow "explain"
 SIGNING_KEYS = ["android", "ios", "andriod", "keystore", "keystor", "password", "pasword",
                 "key_password", "profile", "team_id", "key_alias", "pin", "Password"]
 SIGNING_BLOCKS: list[tuple[str, ...]] = [
@@ -110,7 +111,7 @@ def signing_secrets(draw: st.DrawFn) -> tuple[dict[str, Any], str, str | None]:
 
 
 @pytest.mark.slow
-@settings(max_examples=30, deadline=None, derandomize=True,
+@settings(max_examples=30, deadline=None, derandomize=True, phases=PHASES,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(planted=signing_secrets())
 def test_no_value_under_signing_is_ever_printed(
@@ -137,7 +138,7 @@ def url_credentials(draw: st.DrawFn) -> tuple[dict[str, Any], str, str | None]:
 
 
 @pytest.mark.slow
-@settings(max_examples=30, deadline=None, derandomize=True,
+@settings(max_examples=30, deadline=None, derandomize=True, phases=PHASES,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(planted=url_credentials())
 def test_url_credentials_are_never_printed(

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 from helpers import EXAMPLES, copy_tenant
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from ixm_cli import api, overrides
@@ -268,6 +268,7 @@ def _plant(tenant: Path, p: Planted) -> tuple[str, bytes, int] | None:
 @settings(
     max_examples=50,
     deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],  # no slow "explain"
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
