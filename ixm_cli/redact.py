@@ -45,14 +45,18 @@ def credentials(text: str) -> str:
 
 
 def is_signing_key(key: object) -> bool:
-    """``signing`` or a near miss of it (``signin``, ``Singing``): a misspelt signing block
-    holds the same secrets."""
+    """``signing`` or a near miss of it (``signin``, ``Singing``, ``sigining``): a misspelt
+    signing block holds the same secrets."""
     if not isinstance(key, str):
         return False
     word = key.lower()
     if not 5 <= len(word) <= 10:  # a ratio of 0.8 to a 7-letter word needs 5-10 letters
         return False
-    return word == SIGNING or difflib.SequenceMatcher(None, word, SIGNING).ratio() >= 0.8
+    # difflib scores a swap of letters low ("singing": 0.57): letters alike count as well
+    return (
+        sorted(word) == sorted(SIGNING)
+        or difflib.SequenceMatcher(None, word, SIGNING).ratio() >= 0.8
+    )
 
 
 def signing_path(path: tuple[Any, ...]) -> tuple[Any, ...] | None:
