@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 
 from ixm_cli import api, overrides
 from ixm_cli.errors import IxmError
+from ixm_cli.targets import Registry
 
 IXM = Path(sys.executable).parent / "ixm"
 SLUG = "lanlingding"  # a tenant with a parent (_lanling) and no overrides of its own
@@ -140,7 +141,8 @@ def test_modes_survive_into_the_tree_and_the_zip(tmp_path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"{rel}\n")
         path.chmod(mode)
-    (layer,) = overrides.collect([tenant / "brand.yaml"], frozenset({"android"}))
+    folders = Registry.installed().override_folders()
+    (layer,) = overrides.collect([tenant / "brand.yaml"], frozenset({"android"}), folders)
     assert {f.rel.as_posix(): f.mode for f in layer.files} == {
         "gradlew": 0o755, "tools/run.sh": 0o755, "notes.txt": 0o644, "odd.txt": 0o644
     }
