@@ -20,6 +20,7 @@ console script (or ``api.build`` into ``tmp_path`` for the generated trees):
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
 import subprocess
@@ -113,6 +114,13 @@ def test_validate_and_build_refuse_the_same_override(
             # holding a line break
             rest = result.stderr.split(lines[0] + "\n", 1)[1].splitlines()
             assert rest[0].startswith("  hint: "), result.stderr
+        # the JSON document too: one located diagnostic, even for a name that is not UTF-8
+        document = ixm("validate", SLUG, "--format", "json", cwd=built)
+        assert document.returncode == 1, document.stderr
+        found = [d for r in json.loads(document.stdout)["results"] for d in r["diagnostics"]
+                 if d["field"] == "overrides"]
+        assert len(found) == 1 and message in found[0]["message"], found
+        assert found[0]["file"].startswith("tenants/lanlingding/overrides/web/")
         assert digest(built / "out") == before
         assert sorted(p.name for p in (built / "out").iterdir()) == [SLUG]  # no stage left
     finally:
