@@ -18,11 +18,12 @@ from ixm_cli.manifest.model import ENV_REF_PATTERN
 
 HIDDEN = "<not shown: an inline secret; use env:NAME>"
 
-# The lookbehind makes each scheme match start at the beginning of a word, so a long run of
-# letters is scanned once, not once per position (manifest strings may be 1 MiB). Greedy up
-# to the last '@' before the path: urllib's netloc.rpartition('@') finds the same userinfo.
-# Slashes are `/+`: a path normalised by the OS (https:/user:pass@host) still holds them.
-_CREDENTIALS = re.compile(r"(?<![A-Za-z0-9+.\-])([A-Za-z][A-Za-z0-9+.\-]*:/+)[^/?#\s]*@")
+# Anchored on "://" alone, not on a scheme before it: a scheme glued to other text
+# ("1https://…") is a URL to a reader all the same, and matching from ':' keeps the scan
+# linear on the 1 MiB strings a manifest may hold. Greedy up to the last '@' before the path,
+# as urllib's netloc.rpartition('@') finds the userinfo. Slashes are `/+`: a path the OS
+# normalised (https:/user:pass@host) still holds them.
+_CREDENTIALS = re.compile(r"(:/+)[^/?#\s]*@")
 
 PUBLIC_SIGNING: dict[tuple[str, ...], str] = {
     ("android", "key_alias"): r"[^\x00-\x1f\x7f]*",

@@ -27,6 +27,8 @@ from ixm_cli import redact
         ("https://acme.example/@team", "https://acme.example/@team"),
         ("mailto:someone@acme.example", "mailto:someone@acme.example"),
         ("no url at all", "no url at all"),
+        ("x1https://u:p@h.example", "x1https://***@h.example"),
+        ("C:/Users/ci/key", "C:/Users/ci/key"),
     ],
 )
 def test_credentials(text: str, shown: str) -> None:
