@@ -169,6 +169,26 @@ def test_modes_survive_into_the_tree_and_the_zip(tmp_path: Path) -> None:
             assert info.external_attr >> 16 == stat.S_IFREG | mode, rel
 
 
+def test_making_an_override_executable_makes_the_output_stale(tmp_path: Path) -> None:
+    """An up-to-date tenant is skipped; a chmod +x alone changes what is published, so it
+    must count as a change (the mode is part of the build key)."""
+    tenant = copy_tenant(EXAMPLES / SLUG, tmp_path / "tenants")
+    script = tenant / "overrides" / "web" / "ov-run.sh"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o644)
+    args = ("build", SLUG, "--platform", "web", "--out", "out")
+    assert ixm(*args, cwd=tmp_path).returncode == 0
+    shipped = tmp_path / "out" / SLUG / "web" / "ov-run.sh"
+    assert stat.S_IMODE(shipped.stat().st_mode) == 0o644
+    script.chmod(0o755)
+    stale = ixm("build", SLUG, "--platform", "web", "--out", "out", "--check", cwd=tmp_path)
+    assert stale.returncode == 1, stale.stderr
+    result = ixm(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(shipped.stat().st_mode) == 0o755
+
+
 @pytest.mark.slow
 def test_an_override_at_the_size_limit_is_copied_whole(built: Path) -> None:
     web = built / "tenants" / SLUG / "overrides" / "web"
