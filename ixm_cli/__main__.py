@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ixm_cli.cli import app
+from ixm_cli.entry import main
 
 if __name__ == "__main__":  # a spawned worker re-imports this module as __mp_main__
-    app(prog_name="ixm")
+    main()

@@ -6,16 +6,15 @@ user-fixable failures raise IxmError.
 
 from __future__ import annotations
 
+import functools
 import json
-import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ixm_cli import bundle, changes, fsutil, overrides, shards, view
+from ixm_cli import bundle, changes, interrupts, overrides, shards, view
 from ixm_cli.build import BUILD_INFO, Built, render_tenant
 from ixm_cli.buildkey import base_digest, tenant_key
 from ixm_cli.cache import Cache, Info
@@ -340,13 +339,15 @@ def build(
         # Workers get the slug, not the Brand, and resolve it again: cheap, and it keeps the
         # Brand free to hold read-only mappings that do not pickle.
         # Workers die with this process: a killed build must not go on publishing tenants.
-        with ProcessPoolExecutor(
-            max_workers=min(jobs, len(brands)),
-            initializer=fsutil.die_with_parent,
-            initargs=(os.getpid(),),
-        ) as pool:
+        # On Ctrl-C/SIGTERM the pool stops its workers and waits until their stages are gone.
+        # cleanup: the stage of a worker killed outright (the OOM killer) is gone at once.
+        cleanup = functools.partial(bundle.cleanup_stale, out_root) if write else None
+        with interrupts.worker_pool(min(jobs, len(brands)), cleanup=cleanup) as pool:
             futures = [
-                pool.submit(_build_in_worker, ws.tenants, b.tenant, env, out_root, plan)
+                pool.submit(
+                    interrupts.run_task, _build_in_worker, ws.tenants, b.tenant, env, out_root,
+                    plan,
+                )
                 for b in brands
             ]
             for b, fut in zip(brands, futures, strict=True):

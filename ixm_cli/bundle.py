@@ -22,6 +22,7 @@ lock, and with it the stage, forever.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import io
 import os
@@ -36,6 +37,7 @@ from typing import IO
 
 from . import jsontext
 from .errors import IxmError, display_path
+from .faults import failure
 from .fsutil import (
     check_component,
     die_with_parent,
@@ -56,6 +58,7 @@ __all__ = [
     "discard",
     "normalise_tree",
     "publish",
+    "recover",
     "retire",
     "safe_join",
     "stage_dir",
@@ -141,20 +144,28 @@ def stage_dir(out_root: Path, name: str) -> Path:
     """
     check_component(name)
     _ensure_out_root(out_root)
-    for _ in range(_STAGE_ATTEMPTS - 1):
+    for _ in range(_STAGE_ATTEMPTS):
         try:
             return _try_stage(out_root, name)
-        except (FileNotFoundError, _LostRace):
+        except _LostRace:
             continue
-    try:
-        return _try_stage(out_root, name)
-    except (OSError, _LostRace) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-        raise IxmError.single(
-            "out",
-            f"cannot write into output directory {display_path(out_root)}: {reason}",
-            hint="check its permissions or choose another --out",
-        ) from None
+        except FileNotFoundError as exc:
+            if out_root.is_dir():
+                continue  # a concurrent cleanup_stale removed our fresh stage: try again
+            raise _stage_failure(exc, out_root, name) from None
+        except OSError as exc:  # a full, read-only or foreign disk: retrying cannot help
+            raise _stage_failure(exc, out_root, name) from None
+    raise IxmError.single(
+        "out",
+        f"cannot make a build folder in {display_path(out_root)}: other ixm processes kept "
+        "cleaning it up",
+        hint="run one ixm build per --out at a time",
+    )
+
+
+def _stage_failure(exc: OSError, out_root: Path, name: str) -> IxmError:
+    # The stage's random name means nothing to the user; the --out it was made in does.
+    return failure(OSError(exc.errno, exc.strerror, str(out_root)), doing=f"writing {name}")
 
 
 _STAGE_ATTEMPTS = 5
@@ -208,11 +219,7 @@ def _ensure_out_root(out_root: Path) -> None:
     except FileExistsError:
         pass  # a file (or dangling link) is in the way; reported just below
     except OSError as exc:
-        raise IxmError.single(
-            "out",
-            f"cannot create output directory {display_path(out_root)}: {exc.strerror}",
-            hint="choose another --out",
-        ) from None
+        raise failure(exc, doing="creating the output folder") from None
     if not out_root.is_dir():
         raise IxmError.single(
             "out",
@@ -225,11 +232,7 @@ def discard(stage: Path) -> None:
     """Delete a stage that will not be published (a failed build) and drop its lock."""
     if not _WORK_DIR.fullmatch(stage.name) or not stage.name.startswith(_STAGE_PREFIX):
         raise ValueError(f"{stage} is not an ixm stage directory")
-    lock = _take_lock(stage)
-    try:
-        _remove_output_tree(stage)
-    finally:
-        unlock(lock)
+    _remove_output_tree(stage, _take_lock(stage))
 
 
 def cleanup_stale(out_root: Path) -> None:
@@ -254,17 +257,51 @@ def cleanup_stale(out_root: Path) -> None:
         if lock is None:  # no marker, not a regular file, or a live build holds it
             _cleanup_unmarked(path)
             continue
+        final = out_root / match["name"]
+        if match["kind"] == "trash" and not os.path.lexists(final):
+            try:
+                rename_noreplace(path, final)
+                unlock(lock)
+                continue
+            except FileExistsError:
+                pass
+            except BaseException:
+                unlock(lock)
+                raise
+        _remove_output_tree(path, lock)
+
+
+def recover(out_root: Path) -> list[str]:
+    """Put back every previous output that a kill between the fallback's two renames left
+    under a trash name, and return the names restored. Nothing is deleted.
+
+    Cheap (one directory listing) so that every ixm command can run it on start-up: on a file
+    system without an atomic exchange, ``<out>/<name>/`` is then missing only from such a
+    kill until the next ixm command in that workspace, not until the next build. A trash
+    directory whose marker is locked belongs to a live publish and is left alone.
+    """
+    try:
+        with os.scandir(out_root) as it:
+            names = sorted(e.name for e in it if e.name.startswith(_TRASH_PREFIX))
+    except OSError:
+        return []
+    restored = []
+    for name in names:
+        match = _WORK_DIR.fullmatch(name)
+        final = out_root / match["name"] if match else None
+        if final is None or os.path.lexists(final):
+            continue
+        lock = try_lock(out_root / name / MARKER)
+        if lock is None:
+            continue
         try:
-            final = out_root / match["name"]
-            if match["kind"] == "trash" and not os.path.lexists(final):
-                try:
-                    rename_noreplace(path, final)
-                    continue
-                except FileExistsError:
-                    pass
-            _remove_output_tree(path)
+            rename_noreplace(out_root / name, final)
+            restored.append(final.name)
+        except OSError:
+            continue  # a read-only disk, or a build that just published: not ours to force
         finally:
             unlock(lock)
+    return restored
 
 
 def _cleanup_unmarked(path: Path) -> None:
@@ -297,27 +334,35 @@ def _cleanup_unmarked(path: Path) -> None:
         unlock(lock)
 
 
-def _remove_output_tree(path: Path) -> None:
+def _remove_output_tree(path: Path, lock: int | None = None) -> None:
     """Delete an ixm-made directory, its marker last, never following symlinks.
 
     Deleting the marker last means a kill part-way through leaves a directory that still
     proves it is ixm's (or an empty one), so :func:`cleanup_stale` can finish the job. Only
     ixm's own work directories (``.ixm-stage-*``, ``.ixm-trash-*``) are ever deleted.
+
+    ``lock`` (the fd holding the marker's ``flock``; the caller hands it over) is closed just
+    before the marker is unlinked: NFS and FUSE keep a file that is unlinked while open as a
+    hidden ``.nfs*`` / ``.fuse_hidden*`` file, and the folder could then never be removed.
     """
-    if not _WORK_DIR.fullmatch(path.name):
-        raise ValueError(f"refusing to delete {path}: not an ixm work directory")
     try:
-        if not stat.S_ISDIR(os.lstat(path).st_mode):
-            raise ValueError(f"refusing to delete {path}: not a directory")
-        with os.scandir(path) as it:
-            names = sorted(e.name for e in it)
-    except FileNotFoundError:
-        return
-    for child in names:
-        if child != MARKER:
-            remove_tree(path / child, within=path)
+        if not _WORK_DIR.fullmatch(path.name):
+            raise ValueError(f"refusing to delete {path}: not an ixm work directory")
+        try:
+            if not stat.S_ISDIR(os.lstat(path).st_mode):
+                raise ValueError(f"refusing to delete {path}: not a directory")
+            with os.scandir(path) as it:
+                names = sorted(e.name for e in it)
+        except FileNotFoundError:
+            return
+        for child in names:
+            if child != MARKER:
+                remove_tree(path / child, within=path)
+    finally:
+        unlock(lock)
     (path / MARKER).unlink(missing_ok=True)
-    path.rmdir()
+    with contextlib.suppress(FileNotFoundError):  # a concurrent cleanup_stale finished it
+        path.rmdir()
 
 
 # --- publishing ----------------------------------------------------------------------------
@@ -335,8 +380,12 @@ def publish(stage: Path, final: Path) -> None:
     if not os.path.samestat(stage.parent.stat(), out_root.stat()):
         raise ValueError(f"stage {stage} and destination {final} are in different directories")
     stage = out_root / stage.name
-    if not _WORK_DIR.fullmatch(stage.name) or not _is_marked_dir(stage):
+    if not _WORK_DIR.fullmatch(stage.name):
         raise ValueError(f"{stage} is not a stage made by stage_dir()")
+    if not _is_marked_dir(stage):  # --out was deleted (and maybe made again) while building
+        raise FileNotFoundError(
+            errno.ENOENT, "the build folder vanished while building", str(out_root)
+        )
     new_lock = _take_lock(stage)
     try:
         try:
@@ -345,7 +394,8 @@ def publish(stage: Path, final: Path) -> None:
         except FileExistsError:
             pass
         if not _is_marked_dir(final):
-            _remove_output_tree(stage)
+            lock, new_lock = new_lock, None
+            _remove_output_tree(stage, lock)
             raise _refusal(final)
         _replace(stage, final)
     finally:
@@ -369,9 +419,13 @@ def _replace(stage: Path, final: Path) -> None:
             except BaseException:
                 old.rename(final)
                 raise
-        _remove_output_tree(old)
-    finally:
+    except BaseException:
         unlock(old_lock)
+        raise
+    # Published. Removing the previous tree is housekeeping: if a file in it is still open
+    # on NFS (a reader), the folder cannot go yet; the next build's cleanup_stale retries.
+    with contextlib.suppress(OSError):
+        _remove_output_tree(old, old_lock)
 
 
 def _is_marked_dir(path: Path) -> bool:
@@ -415,9 +469,10 @@ def retire(final: Path) -> bool:
     try:
         doomed = final.parent / f"{_STAGE_PREFIX}{final.name}-{secrets.token_hex(4)}"
         final.rename(doomed)
-        _remove_output_tree(doomed)
-    finally:
+    except BaseException:
         unlock(lock)
+        raise
+    _remove_output_tree(doomed, lock)  # hands the lock over: released before the unlink
     return True
 
 

@@ -3,23 +3,188 @@
 from __future__ import annotations
 
 import enum
+import errno
 import os
 import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
-from ixm_cli import __version__, api, changes, config, output, shards
-from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path
+from ixm_cli import (
+    __version__,
+    api,
+    bundle,
+    changes,
+    config,
+    faults,
+    interrupts,
+    output,
+    resources,
+    shards,
+)
+from ixm_cli.errors import Diagnostic, IxmError, Location, Severity, display_path
 from ixm_cli.targets import Registry
+
+try:  # typer >= 0.2x vendors click; older releases use click itself
+    from typer._click.exceptions import UsageError
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click.exceptions import UsageError  # type: ignore[assignment,unused-ignore]
+
+DEFAULT_OUT = Path("dist")
+_WANTS_JSON = "ixm.wants_json"
+
+
+def _wants_json(args: Sequence[str]) -> bool:
+    """Whether the raw command line asks for ``--format json``.
+
+    Read from the raw arguments because a usage error means they did not parse: a pipeline
+    that asked for JSON still gets its one document.
+    """
+    args = list(args)
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--format=json" or (arg == "--format" and args[i + 1 : i + 2] == ["json"]):
+            return True
+    return False
+
+
+def _reserve_standard_fds() -> None:
+    """Keep fds 0-2 occupied when ixm was started with one closed (``ixm build >&-``).
+
+    Otherwise the next file ixm opens (a PNG being written, a zip) would get fd 1 and any
+    stray write to "stdout" would land inside an output. ``/dev/null`` holds the slot; stdout
+    itself stays known as closed (``sys.stdout is None``) and writing to it is reported.
+    """
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            opened = os.open(os.devnull, os.O_RDWR)
+            if opened != fd:  # a lower slot was free too; it is filled on its own turn
+                os.dup2(opened, fd)
+                os.close(opened)
+
+
+def _silence_stdout() -> None:
+    """After stdout failed, point fd 1 at /dev/null so the interpreter's final flush of what
+    is still buffered cannot print "Exception ignored … BrokenPipeError" (Python docs,
+    "Note on SIGPIPE")."""
+    stream = sys.stdout
+    if stream is None:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's buffer)
+        pass
+
+
+class IxmGroup(TyperGroup):
+    """The root command: what every ixm command shares before and after it runs.
+
+    * ``--format json`` yields its JSON document for usage errors too (exit 2);
+    * SIGTERM unwinds like Ctrl-C; either ends with one line and exit 130/143;
+    * a stdout that fails (closed, full disk, a reader that left) is exit 1, quietly for a
+      reader that left (``ixm schema | head -c1``), like a Unix filter;
+    * previous outputs that a kill left under a trash name in ``./dist`` are put back.
+    """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: Any = None,
+        **extra: Any,
+    ) -> Any:
+        _reserve_standard_fds()
+        wants_json = _wants_json(args)
+        try:
+            ctx = super().make_context(info_name, args, parent=parent, **extra)
+        except UsageError as exc:
+            if wants_json:
+                _usage_json(exc)
+            raise
+        ctx.meta[_WANTS_JSON] = wants_json
+        return ctx
+
+    def invoke(self, ctx: Any) -> Any:
+        wants_json = bool(ctx.meta.get(_WANTS_JSON))
+        try:
+            with interrupts.terminate_raises():
+                bundle.recover(_workspace_out())
+                try:
+                    return super().invoke(ctx)
+                finally:
+                    _flush_stdout()
+        except UsageError as exc:
+            if wants_json:
+                _usage_json(exc)
+            raise
+        except output.StdoutError as exc:
+            _silence_stdout()
+            if exc.cause.errno != errno.EPIPE:  # a reader that left wants no message
+                d = faults.diagnose(
+                    exc.cause,
+                    doing="writing to standard output",
+                    field="stdout",
+                    fix="send ixm's output to a file on a writable disk with free space, or "
+                    "to /dev/null",
+                )
+                output.print_text([d])
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM, after every cleanup has run
+            if wants_json:
+                _try_json({"ok": False, "interrupted": interrupts.signal_name(exc),
+                           "diagnostics": []})
+            print(
+                f"ixm: interrupted ({interrupts.signal_name(exc)}); unfinished outputs were "
+                "removed, earlier ones are as they were",
+                file=sys.stderr,
+            )
+            raise typer.Exit(interrupts.exit_code(exc)) from None
+
+
+def _workspace_out() -> Path:
+    """Where this workspace's outputs go (ixm.toml's ``out``, else ./dist), for recovery;
+    a workspace file that does not load is the command's to report, not this."""
+    try:
+        return config.load(config.find(Path.cwd())).out.absolute()
+    except (IxmError, OSError):
+        return DEFAULT_OUT.absolute()
+
+
+def _flush_stdout() -> None:
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError as exc:
+        raise output.StdoutError(exc) from None
+
+
+def _try_json(document: dict[str, Any]) -> None:
+    """A last JSON document on the way out; a failing stdout is not worth a second error."""
+    try:
+        output.print_json(document)
+    except output.StdoutError:
+        _silence_stdout()
+
+
+def _usage_json(exc: UsageError) -> None:
+    _try_json({"ok": False, "usage_error": exc.format_message(), "diagnostics": []})
+
 
 app = typer.Typer(
     name="ixm",
     help="White-label app packaging: one brand manifest to Android, iOS and web (PWA) trees.",
+    cls=IxmGroup,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals may hold tenant data
     add_completion=False,
@@ -74,38 +239,54 @@ def main(
 
 
 def _run(action: Callable[[], T], *, json_errors: bool = False) -> T:
-    """The one error boundary: domain errors exit 1, bugs exit 3 (traceback with --debug)."""
+    """The one error boundary: domain and environment errors exit 1, bugs exit 3.
+
+    A full disk, a read-only or vanished folder, a name over the file system's limit: the
+    user's to fix, so exit 1 naming the path (``faults``). Anything else is a bug: exit 3,
+    the traceback with ``--debug``. Interrupts pass through to ``IxmGroup.invoke``.
+    """
     try:
         return action()
-    except typer.Exit:
+    except (typer.Exit, UsageError):
         raise
     except IxmError as exc:
-        if json_errors:
-            output.print_json(
-                {"ok": False, "diagnostics": [output.diagnostic_data(d) for d in exc.diagnostics]}
-            )
-        output.print_text(exc.diagnostics)
-        raise typer.Exit(1) from None
-    except KeyboardInterrupt:
-        print("ixm: interrupted", file=sys.stderr)
-        raise typer.Exit(130) from None
+        _fail(exc.diagnostics, json_errors=json_errors)
+    except OSError as exc:
+        if not faults.is_environment(exc):
+            _internal(exc, json_errors=json_errors)
+        _fail([faults.diagnose(exc, field="path")], json_errors=json_errors)
+    except BrokenProcessPool:
+        _fail(faults.worker_died().diagnostics, json_errors=json_errors)
     except Exception as exc:  # noqa: BLE001 - the boundary for bugs
-        if _state["debug"]:
-            traceback.print_exc()
-        if json_errors:  # a pipeline reading stdout still gets its one JSON document
-            output.print_json(
-                {
-                    "ok": False,
-                    "internal_error": output.public_text(f"{type(exc).__name__}: {exc}"),
-                    "diagnostics": [],
-                }
-            )
-        print(
-            f"ixm: internal error ({type(exc).__name__}): {output.public_text(str(exc))}\n"
-            "  this is a bug in ixm, not in your input; rerun with --debug and report it",
-            file=sys.stderr,
+        _internal(exc, json_errors=json_errors)
+
+
+def _fail(diagnostics: Sequence[Diagnostic], *, json_errors: bool) -> NoReturn:
+    if json_errors:
+        output.print_json(
+            {"ok": False, "diagnostics": [output.diagnostic_data(d) for d in diagnostics]}
         )
-        raise typer.Exit(3) from None
+    output.print_text(diagnostics)
+    raise typer.Exit(1) from None
+
+
+def _internal(exc: Exception, *, json_errors: bool) -> NoReturn:
+    if _state["debug"]:
+        traceback.print_exc()
+    if json_errors:  # a pipeline reading stdout still gets its one JSON document
+        output.print_json(
+            {
+                "ok": False,
+                "internal_error": output.public_text(f"{type(exc).__name__}: {exc}"),
+                "diagnostics": [],
+            }
+        )
+    print(
+        f"ixm: internal error ({type(exc).__name__}): {output.public_text(str(exc))}\n"
+        "  this is a bug in ixm, not in your input; rerun with --debug and report it",
+        file=sys.stderr,
+    )
+    raise typer.Exit(3) from None
 
 
 @app.command()
@@ -187,7 +368,7 @@ def show(
         lambda: api.show(tenants_dir=tenants_dir or _workspace(config_file).tenants,
                          tenant=tenant, env=env, resolved=resolved)
     )
-    sys.stdout.write(text)
+    output.write_stdout(text)
 
 
 @app.command()
@@ -201,14 +382,6 @@ def schema(
     output.print_json(document)
 
 
-def _usable_cpus() -> int:
-    """CPUs this process may run on (a CI container's affinity), not the machine's count."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # macOS, Windows
-        return max(1, os.cpu_count() or 1)
-
-
 class BuildFormat(str, enum.Enum):
     text = "text"
     json = "json"
@@ -220,6 +393,11 @@ def _platforms_option(value: str | None) -> str | None:
     ``api.build`` checks again for library callers (there an ``IxmError``); the CLI reports
     it like any other bad option value, with the usage line.
     """
+    if value is not None and not value.strip():
+        raise typer.BadParameter(
+            "names no platform; leave --platform out to build every platform, or name "
+            "some: android,ios,web"
+        )
     if value is not None:
         try:
             registry = Registry.installed()
@@ -233,6 +411,27 @@ def _platforms_option(value: str | None) -> str | None:
                           for d in exc.diagnostics)
             ) from None
     return value
+
+
+def _check_out(out: Path, tenants_dir: Path, *, from_file: Path | None) -> None:
+    """``--out`` inside the tenants folder is a usage error: a tenant's output would land in
+    (and ship with) a tenant's own files, and the next run would read it as input. When the
+    folder came from ixm.toml (``from_file``) it is that file's error instead (exit 1)."""
+    try:
+        out_real, tenants_real = out.resolve(), tenants_dir.resolve()
+    except (OSError, RuntimeError):  # a symlink loop; the build reports the path itself
+        return
+    if not (out_real == tenants_real or out_real.is_relative_to(tenants_real)):
+        return
+    problem = f"{display_path(out)} is inside the tenants folder {display_path(tenants_dir)}"
+    if from_file is not None:
+        raise IxmError.single(
+            "out", f"out: {problem}", Location(from_file), "point out at a folder outside it"
+        )
+    raise typer.BadParameter(
+        f"{problem}; choose an --out outside it (the default is ./dist)",
+        param_hint="'--out'",
+    )
 
 
 @app.command()
@@ -304,6 +503,7 @@ def build(
 
     def action() -> api.BuildReport:
         ws = _workspace(config_file)
+        _check_out(out or ws.out, tenants_dir or ws.tenants, from_file=None if out else ws.file)
         return api.build(
             tenants_dir=tenants_dir or ws.tenants,
             out=out or ws.out,
@@ -311,7 +511,7 @@ def build(
             all_tenants=all_tenants,
             platforms=platform if platform is not None else ws.platforms,
             env=env,
-            jobs=jobs or _usable_cpus(),
+            jobs=jobs or resources.default_jobs(),
             progress=progress,
             base=ws.base,
             extensions=ws.extensions,
@@ -619,7 +819,7 @@ def preview(
             ws = _workspace(config_file)
             return api.preview_fleet(tenants_dir=tenants_dir or ws.tenants,
                                      out=out or ws.out / api.FLEET_FILE,
-                                     jobs=jobs or _usable_cpus())
+                                     jobs=jobs or resources.default_jobs())
 
         fleet = _run(grid)
         output.print_text(fleet.problems)

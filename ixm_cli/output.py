@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Iterable
 from dataclasses import replace
@@ -79,6 +80,32 @@ def github_annotation(d: Diagnostic) -> str:
     return f"::{kind} {','.join(props)}::{_gh_escape(message)}"
 
 
+class StdoutError(Exception):
+    """Standard output cannot take ixm's output: closed, on a full disk, or its reader left.
+
+    Raised by :func:`write_stdout` so the CLI can tell a failing stdout (the environment's
+    doing, exit 1) from any other ``OSError`` on the way.
+    """
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def write_stdout(text: str) -> None:
+    """Write and flush now, so a failing stdout surfaces here, not at interpreter exit."""
+    stream = sys.stdout
+    if stream is None:  # started with stdout closed (ixm >&-)
+        raise StdoutError(OSError(errno.EBADF, "standard output is closed"))
+    try:
+        stream.write(text)
+        stream.flush()
+    except OSError as exc:
+        raise StdoutError(exc) from None
+
+
 def print_json(document: Any, stream: TextIO | None = None) -> None:
-    out = stream or sys.stdout
-    out.write(jsontext.dumps(document))
+    if stream is None:
+        write_stdout(jsontext.dumps(document))
+    else:
+        stream.write(jsontext.dumps(document))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ixm_cli import bundle
-from ixm_cli.errors import IxmError, display_path
+from ixm_cli import bundle, faults
+from ixm_cli.errors import IxmError
 from ixm_cli.fsutil import safe_join
 from ixm_cli.tree import Tree
 
@@ -55,11 +55,5 @@ def write_tree(tree: Tree, root: Path) -> None:
 
 
 def os_failure(exc: OSError, name: str) -> IxmError:
-    where = f" ({display_path(Path(exc.filename))})" if exc.filename else ""
-    return IxmError.single(
-        "out",
-        f"building {name} failed: {(exc.strerror or str(exc)).lower()}{where}",
-        None,
-        "check free space and permissions of --out and the tenant folder; the previous "
-        "output is untouched",
-    )
+    """The path, what happened and what to do, in the words of :mod:`ixm_cli.faults`."""
+    return faults.failure(exc, doing=f"building {name}")

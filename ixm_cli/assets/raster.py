@@ -60,7 +60,7 @@ from zlib_ng import zlib_ng
 
 from ixm_cli import colors
 from ixm_cli.errors import Diagnostic, IxmError, display_path
-from ixm_cli.fsutil import die_with_parent
+from ixm_cli.interrupts import init_helper
 
 from . import limits, svg
 from .plan import (
@@ -1139,7 +1139,7 @@ def render_jobs(
     else:
         # Workers die with this process (any start method): a killed build leaves none behind.
         with ProcessPoolExecutor(max_workers=len(batches) - 1, mp_context=_pool_context(),
-                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+                                 initializer=init_helper, initargs=(os.getpid(),)) as pool:
             futures: list[Future[_Outcome]] = [
                 pool.submit(_render_batch, batch, dict(roles)) for batch in batches[1:]
             ]

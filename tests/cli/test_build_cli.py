@@ -19,7 +19,6 @@ Proven here (in-process, through the Typer app):
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import stat
@@ -31,7 +30,7 @@ from typing import Any
 import pytest
 from ixm_test_helpers import Marked, make_tenant, marker_col, marker_line, run_ixm
 
-from ixm_cli import api, publish
+from ixm_cli import api
 from ixm_cli.errors import IxmError
 from ixm_cli.targets import Registry
 
@@ -271,30 +270,6 @@ def test_a_tenant_failing_mid_build_does_not_stop_the_others(root: Path, jobs: s
     assert text.exit_code == 1
     assert text.stdout == ""
     assert f"ixm: error[out]: refusing to replace {out / 'beta'}" in text.stderr
-
-
-def test_a_full_disk_is_the_users_to_fix_and_keeps_the_previous_output(
-    root: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An OSError while writing (ENOSPC, EROFS, EACCES) is exit 1 naming the file, never the
-    "bug in ixm" exit 3; the stage is removed and the previous output stays."""
-    make_tenant(root, "acme")
-    out = root.parent / "out"
-    first = run_ixm("build", "--platform", "web", "--jobs", "1", "--tenants", root, "--out", out)
-    assert first.exit_code == 0, first.stderr
-    before = {rel: p.read_bytes() for rel, p in files_under(out / "acme").items()}
-
-    def full(tree: object, root: Path) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device", str(root / "web"))
-
-    monkeypatch.setattr(publish, "write_tree", full)
-    result = run_ixm("build", "--platform", "web", "--jobs", "1", "--force", "--tenants", root,
-                     "--out", out)
-    assert result.exit_code == 1, result.stderr
-    assert "ixm: error[out]: building acme failed: no space left on device (" in result.stderr
-    assert "internal error" not in result.stderr
-    assert {rel: p.read_bytes() for rel, p in files_under(out / "acme").items()} == before
-    assert sorted(p.name for p in out.iterdir()) == ["acme"]
 
 
 def test_an_internal_error_in_json_mode_still_prints_one_document(
