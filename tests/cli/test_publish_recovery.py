@@ -196,3 +196,19 @@ def test_builds_on_a_fuse_mount_replace_the_output_whole(tmp_path: Path) -> None
                 f"acme-web-{version}+42.zip"
             ]
         assert sorted(p.name for p in out.iterdir()) == ["acme"]
+
+
+def test_the_workspace_files_out_is_recovered_too(
+    paused: tuple[Path, subprocess.Popen[str]],
+) -> None:
+    """With ixm.toml naming ``out``, any command puts back the trees under that folder."""
+    workspace, proc = paused
+    project = workspace / "project"
+    project.mkdir()
+    (project / "ixm.toml").write_text('out = "../dist"\n', "utf-8")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    result = subprocess.run([*IXM, "schema"], cwd=project, capture_output=True, text=True,
+                            timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert generation(workspace / "dist" / "t") == 1

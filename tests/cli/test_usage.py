@@ -85,3 +85,18 @@ def test_out_beside_the_tenants_folder_is_fine(root: Path) -> None:
                      "--out", out)  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert (out / "acme" / "build-info.json").is_file()
+
+
+def test_an_ixm_toml_out_inside_the_tenants_folder_is_that_files_error(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_tenant(root, "acme")
+    workspace = root.parent
+    (workspace / "ixm.toml").write_text('out = "tenants/acme/out"\n', "utf-8")
+    monkeypatch.chdir(workspace)
+    result = run_ixm("build")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "ixm.toml: error[out]: out: tenants/acme/out is inside the tenants folder tenants\n"
+    )
+    assert not (root / "acme" / "out").exists()
