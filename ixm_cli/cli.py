@@ -234,7 +234,9 @@ def main(
         bool, typer.Option("--debug", help="Show the traceback of an internal error.")
     ] = False,
 ) -> None:
-    """Exit codes: 0 ok, 1 invalid input or failed build, 2 usage error, 3 internal error."""
+    """Exit codes: 0 ok, 1 invalid input, failed build or failing disk/folder/stdout (the
+    message says how to fix it), 2 usage error, 3 internal error (a bug), 130/143 interrupted
+    (SIGINT/SIGTERM)."""
     _state["debug"] = debug
 
 
