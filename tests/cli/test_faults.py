@@ -169,6 +169,7 @@ def test_a_read_only_out_is_exit_1_naming_it(acme: Path, tmp_path: Path) -> None
         assert work_folders(out) == []
 
 
+@pytest.mark.slow
 def test_a_read_only_out_with_json_still_prints_one_document(acme: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -207,7 +208,9 @@ def test_an_out_this_user_may_not_write_is_exit_1(acme: Path, tmp_path: Path) ->
     assert work_folders(out) == []
 
 
-@pytest.mark.parametrize("which", ["out", "out-parent", "tenants"])
+@pytest.mark.parametrize(
+    "which", ["out", *(pytest.param(w, marks=pytest.mark.slow) for w in ("out-parent", "tenants"))]
+)
 def test_a_name_over_the_file_systems_limit_is_exit_1(
     acme: Path, tmp_path: Path, which: str
 ) -> None:
@@ -267,6 +270,7 @@ def failing_disk(path: Path) -> Iterator[Callable[[], None]]:
         image.unlink(missing_ok=True)
 
 
+@pytest.mark.slow
 def test_a_disk_failing_under_the_tenants_is_exit_1(tmp_path: Path) -> None:
     tenants = tmp_path / "tenants"
     out = tmp_path / "out"

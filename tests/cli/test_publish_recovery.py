@@ -84,7 +84,7 @@ def fuse_mount(path: Path) -> Iterator[Path]:
         subprocess.run(["fusermount", "-u", "-z", str(path)], check=False)
 
 
-@pytest.fixture(params=["forced", "fuse"])
+@pytest.fixture(params=["forced", pytest.param("fuse", marks=pytest.mark.slow)])
 def paused(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
@@ -132,7 +132,10 @@ def commands(workspace: Path) -> dict[str, list[str]]:
     }
 
 
-@pytest.mark.parametrize("command", ["schema", "validate", "show", "build"])
+@pytest.mark.parametrize(
+    "command", ["schema", *(pytest.param(c, marks=pytest.mark.slow) for c in
+                            ("validate", "show", "build"))]
+)
 def test_any_command_puts_back_a_tree_killed_between_the_renames(
     paused: tuple[Path, subprocess.Popen[str]], command: str
 ) -> None:
@@ -177,6 +180,7 @@ def test_a_fuse_mount_really_lacks_the_exchange(tmp_path: Path) -> None:
         assert fsutil.exchange(m / "a", m / "b") is False
 
 
+@pytest.mark.slow
 def test_builds_on_a_fuse_mount_replace_the_output_whole(tmp_path: Path) -> None:
     tenants = tmp_path / "tenants"
     make_tenant(tenants, "acme")
