@@ -50,7 +50,12 @@ def _palette(p: Palette) -> dict[str, Any]:
         "background": p.background,
         "on_background": p.on_background,
     }
-    return {**hexes, "components": {k: _components(v) for k, v in hexes.items()}}
+    return {
+        **hexes,
+        "components": {k: _components(v) for k, v in hexes.items()},
+        # Colours the templates show besides the declared ones, each already readable.
+        "derived": colors.derive(p.primary, p.on_primary, p.background, p.on_background),
+    }
 
 
 def brand_view(brand: Brand) -> dict[str, Any]:

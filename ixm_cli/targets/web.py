@@ -24,7 +24,8 @@ from ixm_cli.view import tenant_config
 WEB = PurePosixPath("web")
 
 SHELL_FILES = (
-    "./", "index.html", "app.js", "styles.css", "theme.css", "manifest.webmanifest", "tenant.json",
+    "./", "index.html", "offline.html", "app.js", "styles.css", "theme.css", "manifest.webmanifest",
+    "tenant.json",
 )
 """What the service worker caches besides the generated images (those come from the plan)."""
 

@@ -81,3 +81,74 @@ def test_floor2_never_rounds_up(ratio: float, shown: str) -> None:
 @given(st.floats(min_value=1.0, max_value=21.0))
 def test_floor2_is_never_above_the_ratio(ratio: float) -> None:
     assert float(colors.floor2(ratio)) <= ratio
+
+
+# -- derived colours ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "amount", "expected"),
+    [
+        ("#000000", "#FFFFFF", 0.0, "#000000"),
+        ("#000000", "#FFFFFF", 1.0, "#FFFFFF"),
+        ("#000000", "#FFFFFF", 0.5, "#808080"),  # 127.5 rounds half up, never to even
+        ("#0A7D5A", "#FFFFFF", 0.15, "#2F9173"),
+        ("#fff", "#000", 0.1, "#E6E6E6"),
+    ],
+)
+def test_mix(a: str, b: str, amount: float, expected: str) -> None:
+    assert colors.mix(a, b, amount) == expected
+
+
+def test_readable_keeps_a_colour_that_passes() -> None:
+    assert colors.readable("#ffffff", "#0A7D5A") == "#FFFFFF"
+
+
+def test_readable_picks_the_nearest_passing_shade() -> None:
+    # White on amber is 1.97:1: the nearest passing shade of white is a dark grey.
+    shade = colors.readable("#FFFFFF", "#F5A623")
+    assert colors.contrast(shade, "#F5A623") >= colors.AA_TEXT
+    # One step lighter would fail: it is the nearest, not just any, passing shade.
+    lighter = colors.mix(shade, "#FFFFFF", 0.02)
+    assert colors.contrast(lighter, "#F5A623") < colors.AA_TEXT
+
+
+def test_muted_fades_as_far_as_the_contrast_allows() -> None:
+    # The PWA description used to be on_primary at 85 % opacity: 4.18:1 on yunzhuding's green.
+    assert colors.floor2(colors.contrast(colors.mix("#FFFFFF", "#0A7D5A", 0.15), "#0A7D5A")) == (
+        "4.18"
+    )
+    shade = colors.muted("#FFFFFF", "#0A7D5A", fade=0.15)
+    assert shade != "#FFFFFF"  # still muted
+    assert colors.contrast(shade, "#0A7D5A") >= colors.AA_TEXT
+    # A generous contrast leaves the full fade.
+    assert colors.muted("#FFFFFF", "#000000", fade=0.3) == colors.mix("#FFFFFF", "#000000", 0.3)
+
+
+def test_the_example_pwa_descriptions_now_pass() -> None:
+    """yunzhuding (4.18:1) and xiwangding (4.17:1) failed AA with the old 85 % opacity."""
+    for primary in ("#0A7D5A", "#C2410C"):
+        muted = colors.derive(primary, "#FFFFFF", "#FFFFFF", "#1A1A1A")["on_primary_muted"]
+        assert colors.contrast(muted, primary) >= colors.AA_TEXT
+
+
+@given(hex6, hex6, hex6, hex6)
+def test_every_derived_pair_meets_wcag_aa(
+    primary: str, on_primary: str, background: str, on_background: str
+) -> None:
+    """Whatever the palette (even one validate rejects), no derived pair falls short."""
+    pairs = colors.derived_pairs(primary, on_primary, background, on_background)
+    assert {p.name for p in pairs} == set(
+        colors.derive(primary, on_primary, background, on_background)
+    ) - {"surface"}
+    for pair in pairs:
+        assert colors.is_color(pair.fg) and pair.fg == pair.fg.upper()
+        assert pair.ratio >= pair.minimum, pair
+
+
+@given(hex6, hex6)
+def test_readable_is_a_shade_of_the_colour_when_it_can_be(fg: str, bg: str) -> None:
+    shade = colors.readable(fg, bg)
+    assert colors.contrast(shade, bg) >= colors.AA_TEXT
+    if colors.contrast(fg, bg) >= colors.AA_TEXT:
+        assert shade == colors.normalise(fg)

@@ -1,120 +1,287 @@
 // ixm platform shell (web): the same file for every tenant; the brand comes from tenant.json.
 //
-// It reads tenant.json, picks the best of the tenant's locales for the browser's languages,
-// sets the page title, lang and dir, renders a tile for each ENABLED module and registers the
-// service worker. Brand text is only ever assigned with textContent or as an attribute value,
-// never parsed as HTML, so a name like `<b>{{ 7*7 }}</b>` shows exactly as written.
+// It reads tenant.json, picks the best of the tenant's locales for the browser's languages
+// (the tenant's default locale when none fits), sets the page title, lang and dir, and
+// renders the page it is on: the workspace (index.html: a tile with an icon for each ENABLED
+// module, and a notice while offline) or the offline page (offline.html, which sw.js serves
+// for a page it has not cached when the network is down). Opened from disk (file://) it says,
+// in the browser's language, how to serve the folder instead. Brand text is only ever
+// assigned with textContent or as an attribute value, never parsed as HTML, so a name like
+// `<b>{{ 7*7 }}</b>` shows exactly as written.
 "use strict";
 
 (() => {
   const MODULES = ["im", "attendance", "approvals", "docs", "meetings", "projects", "low_code"];
 
-  // Module labels per UI language; a language missing here falls back to "en".
-  const LABELS = {
+  // Icons from Lucide 1.62.0 (https://lucide.dev, ISC licence: Copyright (c) 2026 Lucide
+  // Icons and Contributors), as Lucide's icon nodes: [element, attributes] on a 24 px grid.
+  // Drawn with stroke="currentColor", so they take the text colour (theme.css keeps that
+  // readable on the brand colour).
+  const ICONS = {
+    im: [ // messages-square
+      ["path", { d: "M16 10a2 2 0 0 1-2 2H6.828a2 2 0 0 0-1.414.586l-2.202 2.202A.71.71 0 0 1 2 14.286V4a2 2 0 0 1 2-2h10a2 2 0 0 1 2 2z" }],
+      ["path", { d: "M20 9a2 2 0 0 1 2 2v10.286a.71.71 0 0 1-1.212.502l-2.202-2.202A2 2 0 0 0 17.172 19H10a2 2 0 0 1-2-2v-1" }],
+    ],
+    attendance: [ // clock-check
+      ["path", { d: "M21.95 13a10 10 0 1 0-8.685 8.92" }],
+      ["path", { d: "M12 6v6l4 2" }],
+      ["path", { d: "m16 19 2 2 4-4" }],
+    ],
+    approvals: [ // stamp
+      ["path", { d: "M14 13V8.5C14 7 15 7 15 5a3 3 0 0 0-6 0c0 2 1 2 1 3.5V13" }],
+      ["path", { d: "M20 15.5a2.5 2.5 0 0 0-2.5-2.5h-11A2.5 2.5 0 0 0 4 15.5V17a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1z" }],
+      ["path", { d: "M5 22h14" }],
+    ],
+    docs: [ // file-text
+      ["path", { d: "M6 22a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h8a2.4 2.4 0 0 1 1.704.706l3.588 3.588A2.4 2.4 0 0 1 20 8v12a2 2 0 0 1-2 2z" }],
+      ["path", { d: "M14 2v5a1 1 0 0 0 1 1h5" }],
+      ["path", { d: "M10 9H8" }],
+      ["path", { d: "M16 13H8" }],
+      ["path", { d: "M16 17H8" }],
+    ],
+    meetings: [ // video
+      ["path", { d: "m16 13 5.223 3.482a.5.5 0 0 0 .777-.416V7.87a.5.5 0 0 0-.752-.432L16 10.5" }],
+      ["rect", { x: "2", y: "6", width: "14", height: "12", rx: "2" }],
+    ],
+    projects: [ // folder-kanban
+      ["path", { d: "M4 20h16a2 2 0 0 0 2-2V8a2 2 0 0 0-2-2h-7.93a2 2 0 0 1-1.66-.9l-.82-1.2A2 2 0 0 0 7.93 3H4a2 2 0 0 0-2 2v13c0 1.1.9 2 2 2Z" }],
+      ["path", { d: "M8 10v4" }],
+      ["path", { d: "M12 10v2" }],
+      ["path", { d: "M16 10v6" }],
+    ],
+    low_code: [ // blocks
+      ["path", { d: "M10 22V7a1 1 0 0 0-1-1H4a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-5a1 1 0 0 0-1-1H2" }],
+      ["rect", { x: "14", y: "2", width: "8", height: "8", rx: "1" }],
+    ],
+    offline: [ // wifi-off
+      ["path", { d: "M12 20h.01" }],
+      ["path", { d: "M8.5 16.429a5 5 0 0 1 7 0" }],
+      ["path", { d: "M5 12.859a10 10 0 0 1 5.17-2.69" }],
+      ["path", { d: "M19 12.859a10 10 0 0 0-2.007-1.523" }],
+      ["path", { d: "M2 8.82a15 15 0 0 1 4.177-2.643" }],
+      ["path", { d: "M22 8.82a15 15 0 0 0-11.288-3.764" }],
+      ["path", { d: "m2 2 20 20" }],
+    ],
+  };
+
+  // The command and address in the file:// message; code, not prose, so never translated.
+  const SERVE_COMMAND = "python3 -m http.server 8000";
+  const SERVE_URL = "http://localhost:8000/";
+
+  // The shell's own words per UI language; a language missing here falls back to "en".
+  // {command} and {url} stand for SERVE_COMMAND and SERVE_URL.
+  const TEXT = {
     en: {
-      im: "Messages",
-      attendance: "Attendance",
-      approvals: "Approvals",
-      docs: "Docs",
-      meetings: "Meetings",
-      projects: "Projects",
-      low_code: "Low-code apps",
+      modules: {
+        im: "Messages",
+        attendance: "Attendance",
+        approvals: "Approvals",
+        docs: "Docs",
+        meetings: "Meetings",
+        projects: "Projects",
+        low_code: "Low-code apps",
+      },
+      loadFailed: "The workspace could not be loaded. Check your connection and try again.",
+      offlineNotice: "You’re offline. The workspace will update when you’re back online.",
+      offlineTitle: "You’re offline",
+      offlineText: "This page needs a connection. Check your network, then try again.",
+      retry: "Try again",
+      openWorkspace: "Open the workspace",
+      fileTitle: "Open this app from a web server",
+      fileText:
+        "Browsers don’t let a page opened from a file read its settings or work offline. To try it on this computer, run {command} in this folder, then open {url}.",
     },
     "zh-Hans": {
-      im: "消息",
-      attendance: "考勤",
-      approvals: "审批",
-      docs: "文档",
-      meetings: "会议",
-      projects: "项目",
-      low_code: "低代码应用",
+      modules: {
+        im: "消息",
+        attendance: "考勤",
+        approvals: "审批",
+        docs: "文档",
+        meetings: "会议",
+        projects: "项目",
+        low_code: "低代码应用",
+      },
+      loadFailed: "无法加载工作台，请检查网络后重试。",
+      offlineNotice: "你已离线。恢复联网后，工作台会自动更新。",
+      offlineTitle: "你已离线",
+      offlineText: "此页面需要联网。请检查网络后重试。",
+      retry: "重试",
+      openWorkspace: "打开工作台",
+      fileTitle: "请通过 Web 服务器打开此应用",
+      fileText:
+        "以文件方式打开的页面无法读取应用配置，也无法离线使用。要在本机试用，请在此文件夹中运行 {command}，然后打开 {url}。",
     },
     "zh-Hant": {
-      im: "訊息",
-      attendance: "考勤",
-      approvals: "簽核",
-      docs: "文件",
-      meetings: "會議",
-      projects: "專案",
-      low_code: "低程式碼應用",
+      modules: {
+        im: "訊息",
+        attendance: "考勤",
+        approvals: "簽核",
+        docs: "文件",
+        meetings: "會議",
+        projects: "專案",
+        low_code: "低程式碼應用",
+      },
+      loadFailed: "無法載入工作台，請檢查網路後再試一次。",
+      offlineNotice: "你已離線。恢復連線後，工作台會自動更新。",
+      offlineTitle: "你已離線",
+      offlineText: "此頁面需要連線。請檢查網路後再試一次。",
+      retry: "再試一次",
+      openWorkspace: "開啟工作台",
+      fileTitle: "請透過網頁伺服器開啟此應用程式",
+      fileText:
+        "以檔案方式開啟的頁面無法讀取應用程式設定，也無法離線使用。若要在這台電腦上試用，請在此資料夾中執行 {command}，然後開啟 {url}。",
     },
     de: {
-      im: "Nachrichten",
-      attendance: "Anwesenheit",
-      approvals: "Freigaben",
-      docs: "Dokumente",
-      meetings: "Meetings",
-      projects: "Projekte",
-      low_code: "Low-Code-Apps",
+      modules: {
+        im: "Nachrichten",
+        attendance: "Anwesenheit",
+        approvals: "Freigaben",
+        docs: "Dokumente",
+        meetings: "Meetings",
+        projects: "Projekte",
+        low_code: "Low-Code-Apps",
+      },
+      loadFailed:
+        "Der Arbeitsbereich konnte nicht geladen werden. Prüfen Sie die Verbindung und versuchen Sie es erneut.",
+      offlineNotice:
+        "Sie sind offline. Der Arbeitsbereich wird aktualisiert, sobald Sie wieder online sind.",
+      offlineTitle: "Sie sind offline",
+      offlineText:
+        "Diese Seite braucht eine Verbindung. Prüfen Sie Ihr Netzwerk und versuchen Sie es erneut.",
+      retry: "Erneut versuchen",
+      openWorkspace: "Arbeitsbereich öffnen",
+      fileTitle: "Öffnen Sie diese App über einen Webserver",
+      fileText:
+        "Browser erlauben einer als Datei geöffneten Seite weder, ihre Einstellungen zu lesen, noch offline zu arbeiten. Zum Ausprobieren auf diesem Computer führen Sie in diesem Ordner {command} aus und öffnen dann {url}.",
     },
     ja: {
-      im: "メッセージ",
-      attendance: "勤怠",
-      approvals: "承認",
-      docs: "ドキュメント",
-      meetings: "会議",
-      projects: "プロジェクト",
-      low_code: "ローコードアプリ",
+      modules: {
+        im: "メッセージ",
+        attendance: "勤怠",
+        approvals: "承認",
+        docs: "ドキュメント",
+        meetings: "会議",
+        projects: "プロジェクト",
+        low_code: "ローコードアプリ",
+      },
+      loadFailed: "ワークスペースを読み込めませんでした。接続を確認してもう一度お試しください。",
+      offlineNotice: "オフラインです。オンラインに戻るとワークスペースが更新されます。",
+      offlineTitle: "オフラインです",
+      offlineText: "このページを表示するには接続が必要です。ネットワークを確認してもう一度お試しください。",
+      retry: "再試行",
+      openWorkspace: "ワークスペースを開く",
+      fileTitle: "このアプリは Web サーバーから開いてください",
+      fileText:
+        "ファイルとして開いたページは、設定の読み込みもオフラインでの動作もブラウザーに許可されません。このコンピューターで試すには、このフォルダーで {command} を実行し、{url} を開いてください。",
     },
     ko: {
-      im: "메시지",
-      attendance: "근태",
-      approvals: "결재",
-      docs: "문서",
-      meetings: "회의",
-      projects: "프로젝트",
-      low_code: "로우코드 앱",
+      modules: {
+        im: "메시지",
+        attendance: "근태",
+        approvals: "결재",
+        docs: "문서",
+        meetings: "회의",
+        projects: "프로젝트",
+        low_code: "로우코드 앱",
+      },
+      loadFailed: "작업 공간을 불러올 수 없습니다. 연결을 확인한 뒤 다시 시도하세요.",
+      offlineNotice: "오프라인 상태입니다. 다시 연결되면 작업 공간이 업데이트됩니다.",
+      offlineTitle: "오프라인 상태입니다",
+      offlineText: "이 페이지를 보려면 연결이 필요합니다. 네트워크를 확인한 뒤 다시 시도하세요.",
+      retry: "다시 시도",
+      openWorkspace: "작업 공간 열기",
+      fileTitle: "이 앱은 웹 서버에서 여세요",
+      fileText:
+        "파일로 연 페이지는 브라우저가 설정을 읽거나 오프라인으로 작동하도록 허용하지 않습니다. 이 컴퓨터에서 사용해 보려면 이 폴더에서 {command}을(를) 실행한 뒤 {url}을(를) 여세요.",
     },
     fr: {
-      im: "Messages",
-      attendance: "Présence",
-      approvals: "Approbations",
-      docs: "Documents",
-      meetings: "Réunions",
-      projects: "Projets",
-      low_code: "Apps low-code",
+      modules: {
+        im: "Messages",
+        attendance: "Présence",
+        approvals: "Approbations",
+        docs: "Documents",
+        meetings: "Réunions",
+        projects: "Projets",
+        low_code: "Apps low-code",
+      },
+      loadFailed: "Impossible de charger l’espace de travail. Vérifiez la connexion et réessayez.",
+      offlineNotice:
+        "Vous êtes hors ligne. L’espace de travail se mettra à jour dès votre retour en ligne.",
+      offlineTitle: "Vous êtes hors ligne",
+      offlineText: "Cette page a besoin d’une connexion. Vérifiez votre réseau, puis réessayez.",
+      retry: "Réessayer",
+      openWorkspace: "Ouvrir l’espace de travail",
+      fileTitle: "Ouvrez cette application depuis un serveur web",
+      fileText:
+        "Les navigateurs n’autorisent pas une page ouverte depuis un fichier à lire ses réglages ni à fonctionner hors ligne. Pour l’essayer sur cet ordinateur, exécutez {command} dans ce dossier, puis ouvrez {url}.",
     },
     es: {
-      im: "Mensajes",
-      attendance: "Asistencia",
-      approvals: "Aprobaciones",
-      docs: "Documentos",
-      meetings: "Reuniones",
-      projects: "Proyectos",
-      low_code: "Apps low-code",
+      modules: {
+        im: "Mensajes",
+        attendance: "Asistencia",
+        approvals: "Aprobaciones",
+        docs: "Documentos",
+        meetings: "Reuniones",
+        projects: "Proyectos",
+        low_code: "Apps low-code",
+      },
+      loadFailed:
+        "No se pudo cargar el espacio de trabajo. Comprueba la conexión e inténtalo de nuevo.",
+      offlineNotice:
+        "Estás sin conexión. El espacio de trabajo se actualizará cuando vuelvas a estar en línea.",
+      offlineTitle: "Estás sin conexión",
+      offlineText: "Esta página necesita conexión. Comprueba la red e inténtalo de nuevo.",
+      retry: "Reintentar",
+      openWorkspace: "Abrir el espacio de trabajo",
+      fileTitle: "Abre esta aplicación desde un servidor web",
+      fileText:
+        "Los navegadores no permiten que una página abierta desde un archivo lea su configuración ni funcione sin conexión. Para probarla en este equipo, ejecuta {command} en esta carpeta y abre {url}.",
     },
     ar: {
-      im: "الرسائل",
-      attendance: "الحضور",
-      approvals: "الموافقات",
-      docs: "المستندات",
-      meetings: "الاجتماعات",
-      projects: "المشاريع",
-      low_code: "تطبيقات منخفضة الكود",
+      modules: {
+        im: "الرسائل",
+        attendance: "الحضور",
+        approvals: "الموافقات",
+        docs: "المستندات",
+        meetings: "الاجتماعات",
+        projects: "المشاريع",
+        low_code: "تطبيقات منخفضة الكود",
+      },
+      loadFailed: "تعذّر تحميل مساحة العمل. تحقّق من الاتصال ثم حاول مرة أخرى.",
+      offlineNotice: "أنت غير متصل. ستُحدَّث مساحة العمل عند عودة الاتصال.",
+      offlineTitle: "أنت غير متصل",
+      offlineText: "تحتاج هذه الصفحة إلى اتصال. تحقّق من الشبكة ثم حاول مرة أخرى.",
+      retry: "إعادة المحاولة",
+      openWorkspace: "فتح مساحة العمل",
+      fileTitle: "افتح هذا التطبيق من خادم ويب",
+      fileText:
+        "لا تسمح المتصفحات للصفحة المفتوحة من ملف بقراءة إعداداتها أو العمل دون اتصال. لتجربته على هذا الكمبيوتر، شغّل {command} في هذا المجلد ثم افتح {url}.",
     },
     he: {
-      im: "הודעות",
-      attendance: "נוכחות",
-      approvals: "אישורים",
-      docs: "מסמכים",
-      meetings: "פגישות",
-      projects: "פרויקטים",
-      low_code: "אפליקציות Low-code",
+      modules: {
+        im: "הודעות",
+        attendance: "נוכחות",
+        approvals: "אישורים",
+        docs: "מסמכים",
+        meetings: "פגישות",
+        projects: "פרויקטים",
+        low_code: "אפליקציות Low-code",
+      },
+      loadFailed: "לא ניתן לטעון את סביבת העבודה. יש לבדוק את החיבור ולנסות שוב.",
+      offlineNotice: "אין חיבור לאינטרנט. סביבת העבודה תתעדכן כשהחיבור יחזור.",
+      offlineTitle: "אין חיבור לאינטרנט",
+      offlineText: "הדף הזה דורש חיבור. יש לבדוק את הרשת ולנסות שוב.",
+      retry: "ניסיון חוזר",
+      openWorkspace: "פתיחת סביבת העבודה",
+      fileTitle: "יש לפתוח את האפליקציה משרת אינטרנט",
+      fileText:
+        "דפדפנים לא מאפשרים לדף שנפתח מקובץ לקרוא את ההגדרות שלו או לעבוד במצב לא מקוון. כדי לנסות אותו במחשב הזה, יש להריץ {command} בתיקייה הזו ולפתוח את {url}.",
     },
   };
 
-  const LOAD_FAILED = {
-    en: "The workspace could not be loaded. Check your connection and try again.",
-    "zh-Hans": "无法加载工作台，请检查网络后重试。",
-    "zh-Hant": "無法載入工作台，請檢查網路後再試一次。",
-    de: "Der Arbeitsbereich konnte nicht geladen werden. Prüfen Sie die Verbindung und versuchen Sie es erneut.",
-    ja: "ワークスペースを読み込めませんでした。接続を確認してもう一度お試しください。",
-    ko: "작업 공간을 불러올 수 없습니다. 연결을 확인한 뒤 다시 시도하세요.",
-    fr: "Impossible de charger l’espace de travail. Vérifiez la connexion et réessayez.",
-    es: "No se pudo cargar el espacio de trabajo. Comprueba la conexión e inténtalo de nuevo.",
-    ar: "تعذّر تحميل مساحة العمل. تحقّق من الاتصال ثم حاول مرة أخرى.",
-    he: "לא ניתן לטעון את סביבת העבודה. יש לבדוק את החיבור ולנסות שוב.",
-  };
+  // UI languages written right to left: their messages get dir="rtl" even before tenant.json
+  // (which knows each tenant locale's direction) could be read.
+  const RTL_TEXT = new Set(["ar", "he"]);
 
   // Chinese without a script subtag: the region decides (zh-TW -> zh-Hant, zh-CN -> zh-Hans).
   const TRADITIONAL_REGIONS = new Set(["TW", "HK", "MO"]);
@@ -164,8 +331,52 @@
     return languages.length ? languages : [navigator.language || "en"];
   }
 
+  function preferredLanguages() {
+    const languages = Array.from(navigator.languages || []);
+    return languages.length ? languages : [navigator.language || "en"];
+  }
+
+  /** The tenant locale for this browser: the first the user prefers, else the default. */
+  function chooseLocale(supported, fallback) {
+    return lookup(supported, preferredLanguages()) || fallback;
+  }
+
+  /** The tenant's locales as index.html/offline.html list them: usable without tenant.json. */
+  function pageLocales() {
+    const listed = (document.documentElement.dataset.ixmLocales || "").split(" ").filter(Boolean);
+    return { supported: listed, fallback: listed[0] || "en" };
+  }
+
   function uiLanguage(tag) {
-    return lookup(Object.keys(LABELS), [tag]) || "en";
+    return lookup(Object.keys(TEXT), [tag]) || "en";
+  }
+
+  function uiText(tag) {
+    return TEXT[uiLanguage(tag)];
+  }
+
+  const SVG = "http://www.w3.org/2000/svg";
+
+  function icon(name) {
+    const svg = document.createElementNS(SVG, "svg");
+    for (const [key, value] of Object.entries({
+      viewBox: "0 0 24 24",
+      fill: "none",
+      stroke: "currentColor",
+      "stroke-width": "2",
+      "stroke-linecap": "round",
+      "stroke-linejoin": "round",
+      "aria-hidden": "true",
+      focusable: "false",
+    })) {
+      svg.setAttribute(key, value);
+    }
+    for (const [element, attributes] of ICONS[name]) {
+      const node = document.createElementNS(SVG, element);
+      for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+      svg.append(node);
+    }
+    return svg;
   }
 
   function tile(key, label) {
@@ -173,9 +384,8 @@
     item.className = "ixm-tile";
     item.dataset.module = key;
     const badge = document.createElement("span");
-    badge.className = "ixm-tile-badge";
-    badge.setAttribute("aria-hidden", "true");
-    badge.textContent = Array.from(label)[0] || "";
+    badge.className = "ixm-tile-icon";
+    badge.append(icon(key));
     const text = document.createElement("span");
     text.className = "ixm-tile-label";
     text.textContent = label;
@@ -183,52 +393,129 @@
     return item;
   }
 
-  function render(tenant) {
-    const supported = (tenant.locales && tenant.locales.supported) || [];
-    const fallback = tenant.locales && tenant.locales.default;
-    const tag = lookup(supported, preferredLanguages()) || fallback;
+  /** Text in the shell's language ``language``, on an element that may differ from <html>. */
+  function say(element, language, text) {
+    element.textContent = text;
+    element.lang = language;
+    element.dir = RTL_TEXT.has(language) ? "rtl" : "ltr";
+  }
+
+  /** Title, lang, dir and header of either page, for tenant locale ``tag``. */
+  function brand(tenant, tag, titlePrefix) {
     const names = (tenant.names && tenant.names[tag]) || {};
     const root = document.documentElement;
     root.lang = tag;
     root.dir = names.dir === "rtl" ? "rtl" : "ltr";
     if (typeof names.name === "string") {
-      document.title = names.name;
+      document.title = titlePrefix ? `${titlePrefix} – ${names.name}` : names.name;
       document.getElementById("ixm-app-name").textContent = names.name;
     }
     const description = document.getElementById("ixm-description");
-    description.textContent = typeof names.description === "string" ? names.description : "";
-    description.hidden = !description.textContent;
+    if (description) {
+      description.textContent = typeof names.description === "string" ? names.description : "";
+      description.hidden = !description.textContent;
+    }
+  }
 
-    const labels = LABELS[uiLanguage(tag)];
+  function renderWorkspace(tenant, tag) {
+    brand(tenant, tag);
+    const text = uiText(tag);
     const features = tenant.features || {};
     const tiles = MODULES.filter((key) => features[key] === true).map((key) =>
-      tile(key, labels[key] || LABELS.en[key]),
+      tile(key, text.modules[key] || TEXT.en.modules[key]),
     );
     document.getElementById("ixm-modules").replaceChildren(...tiles);
-    root.dataset.ixmLocale = tag;
-    root.dataset.ixmReady = "true";
+    const notice = document.getElementById("ixm-notice");
+    const showOnline = () => {
+      notice.textContent = navigator.onLine ? "" : text.offlineNotice;
+      notice.hidden = navigator.onLine;
+    };
+    window.addEventListener("online", showOnline);
+    window.addEventListener("offline", showOnline);
+    showOnline();
+  }
+
+  function renderOffline(tenant, tag) {
+    const text = uiText(tag);
+    brand(tenant, tag, text.offlineTitle);
+    const language = uiLanguage(tag);
+    say(document.getElementById("ixm-offline-title"), language, text.offlineTitle);
+    say(document.getElementById("ixm-offline-text"), language, text.offlineText);
+    const retry = document.getElementById("ixm-retry");
+    say(retry, language, text.retry);
+    retry.addEventListener("click", () => window.location.reload());
+    say(document.getElementById("ixm-open-workspace"), language, text.openWorkspace);
+    document.getElementById("ixm-offline-icon").replaceChildren(icon("offline"));
+    document.getElementById("ixm-offline").hidden = false;
+    // Back online: the page that failed is worth another try.
+    window.addEventListener("online", () => window.location.reload());
+  }
+
+  /** A message in the status area, in the UI language that best fits the browser. */
+  function showStatus(title, body) {
+    const { supported, fallback } = pageLocales();
+    const language = uiLanguage(chooseLocale(supported, fallback));
+    const text = TEXT[language];
+    const status = document.getElementById("ixm-status");
+    status.lang = language;
+    status.dir = RTL_TEXT.has(language) ? "rtl" : "ltr";
+    const parts = [];
+    if (title) {
+      const heading = document.createElement("h2");
+      heading.textContent = text[title];
+      parts.push(heading);
+    }
+    const paragraph = document.createElement("p");
+    // {command} and {url} become <code> (left to right even inside Arabic or Hebrew text).
+    for (const piece of text[body].split(/(\{command\}|\{url\})/)) {
+      if (piece === "{command}" || piece === "{url}") {
+        const code = document.createElement("code");
+        code.dir = "ltr";
+        code.textContent = piece === "{command}" ? SERVE_COMMAND : SERVE_URL;
+        paragraph.append(code);
+      } else if (piece) {
+        paragraph.append(piece);
+      }
+    }
+    parts.push(paragraph);
+    status.replaceChildren(...parts);
+    status.hidden = false;
   }
 
   function fail(error) {
-    const status = document.getElementById("ixm-status");
-    const language = uiLanguage(document.documentElement.lang || "en");
-    status.textContent = LOAD_FAILED[language] || LOAD_FAILED.en;
-    status.hidden = false;
+    showStatus(null, "loadFailed");
     document.documentElement.dataset.ixmReady = "error";
     console.error("ixm: could not load tenant.json", error);
   }
 
+  const page = document.documentElement.dataset.ixmPage || "workspace";
+
   async function start() {
+    if (window.location.protocol === "file:") {
+      // Browsers refuse fetch() and service workers on file:// pages: no tenant.json to read.
+      showStatus("fileTitle", "fileText");
+      document.documentElement.dataset.ixmReady = "file";
+      return;
+    }
     const response = await fetch("tenant.json", { cache: "no-cache" });
     if (!response.ok) {
       throw new Error(`tenant.json: HTTP ${response.status}`);
     }
-    render(await response.json());
+    const tenant = await response.json();
+    const supported = (tenant.locales && tenant.locales.supported) || [];
+    const tag = chooseLocale(supported, tenant.locales && tenant.locales.default);
+    if (page === "offline") {
+      renderOffline(tenant, tag);
+    } else {
+      renderWorkspace(tenant, tag);
+    }
+    document.documentElement.dataset.ixmLocale = tag;
+    document.documentElement.dataset.ixmReady = "true";
   }
 
   start().catch(fail);
 
-  if ("serviceWorker" in navigator) {
+  if ("serviceWorker" in navigator && window.location.protocol !== "file:") {
     navigator.serviceWorker
       .register("sw.js")
       .catch((error) => console.warn("ixm: service worker not registered", error));

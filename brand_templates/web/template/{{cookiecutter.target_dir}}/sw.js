@@ -60,10 +60,26 @@ async function respond(request) {
   try {
     return await fetch(request);
   } catch (error) {
-    const shell = navigation ? await cache.match("./") : undefined;
-    if (shell) {
-      return shell;
+    const page = navigation ? await offlinePage(cache) : undefined;
+    if (page) {
+      return page;
     }
     throw error;
   }
+}
+
+// The offline page, for a page that is not cached while the network is down. It is served at
+// the address that failed, which may lie below the scope (./projects/42): a <base> at the
+// scope keeps its relative links (styles, app.js, tenant.json, icons) on the cached shell.
+// The scope is a serialised URL, so it holds no raw quote or angle bracket.
+async function offlinePage(cache) {
+  const page = await cache.match("offline.html");
+  if (!page) {
+    return undefined;
+  }
+  const html = (await page.text()).replace(
+    "<head>",
+    `<head>\n  <base href="${self.registration.scope}">`,
+  );
+  return new Response(html, { headers: page.headers });
 }
