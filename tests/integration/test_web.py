@@ -17,7 +17,13 @@ Chromium must:
 * keep working offline: after the service worker activated, with the server shut down and
   the context offline, a reload still shows the name and the enabled tiles;
 * on one origin serving two tenants, keep both tenants' caches, and when one tenant ships a
-  new build, replace only that tenant's cache.
+  new build, replace only that tenant's cache;
+* pass axe-core (tests/integration/axe.py) with zero violations on the workspace, the offline
+  page and the file:// message, in light and dark colour schemes, and paint text at 4.5:1 and
+  icons at 3:1 (the derived colours included);
+* offline, show the offline page for a page never cached, in the tenant locale the browser
+  prefers (the default when none fits), and say when opened from disk (file://) how to serve
+  the folder, in the browser's language.
 
 Expected values come from the validated manifest (``api.validate``) or from helpers.NASTY, the
 input itself, never from the files under test. Python Playwright drives /usr/bin/chromium
@@ -36,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe import describe, violations
 from helpers import (
     EXAMPLES,
     NASTY,
@@ -56,8 +63,8 @@ from playwright.sync_api import (
 )
 from webserver import serve
 
-from ixm_cli import api
-from ixm_cli.manifest.brand import Brand
+from ixm_cli import api, colors
+from ixm_cli.manifest.brand import Brand, Palette
 from ixm_cli.manifest.model import FEATURES
 
 pytestmark = pytest.mark.consumer
@@ -591,3 +598,211 @@ def test_environment_is_a_separate_install_with_its_own_caches(
     prod_sw, staging_sw = ((d / "sw.js").read_text("utf-8") for d in (prod, staging))
     assert 'const CACHE_PREFIX = "ixm/yunzhuding/";' in prod_sw
     assert 'const CACHE_PREFIX = "ixm/yunzhuding@staging/";' in staging_sw
+
+
+# --- accessibility: axe-core (Lighthouse's engine) and the colours Chromium paints ------------
+
+# app.js's own words for the pages below (the UI's strings, not brand data).
+SHELL_TEXT = {
+    "en": {
+        "offline_title": "You’re offline",
+        "retry": "Try again",
+        "open_workspace": "Open the workspace",
+        "notice": "You’re offline. The workspace will update when you’re back online.",
+        "file_title": "Open this app from a web server",
+    },
+    "zh-Hans": {
+        "offline_title": "你已离线",
+        "retry": "重试",
+        "open_workspace": "打开工作台",
+        "notice": "你已离线。恢复联网后，工作台会自动更新。",
+        "file_title": "请通过 Web 服务器打开此应用",
+    },
+    "zh-Hant": {
+        "offline_title": "你已離線",
+        "retry": "再試一次",
+        "open_workspace": "開啟工作台",
+        "notice": "你已離線。恢復連線後，工作台會自動更新。",
+        "file_title": "請透過網頁伺服器開啟此應用程式",
+    },
+    "fr": {"file_title": "Ouvrez cette application depuis un serveur web"},
+}
+SERVE_COMMAND = "python3 -m http.server 8000"
+SCHEMES = ("light", "dark")
+
+# Computed colours ([r, g, b]) of what the workspace paints, and what each is painted on.
+PAINTED = """() => {
+  const rgb = (e, p) => getComputedStyle(e)[p].match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const one = (s) => document.querySelector(s);
+  return {
+    header: rgb(one(".ixm-header"), "backgroundColor"),
+    name: rgb(one("#ixm-app-name"), "color"),
+    description: rgb(one("#ixm-description"), "color"),
+    tiles: Array.from(document.querySelectorAll(".ixm-tile"), (t) => ({
+      surface: rgb(t, "backgroundColor"),
+      label: rgb(t.querySelector(".ixm-tile-label"), "color"),
+      plate: rgb(t.querySelector(".ixm-tile-icon"), "backgroundColor"),
+      icon: rgb(t.querySelector(".ixm-tile-icon svg"), "stroke"),
+    })),
+  };
+}"""
+
+
+def _ratio(fg: list[float], bg: list[float]) -> float:
+    return colors.contrast_rgb((fg[0], fg[1], fg[2]), (bg[0], bg[1], bg[2]))
+
+
+def _assert_painted_contrast(page: Page, palette: Palette) -> None:
+    """Text at 4.5:1 and icons at 3:1 as Chromium computed them; the description is ixm's
+    derived shade (it was on_primary at 85 % opacity: 4.17-4.18:1 for two examples)."""
+    got = page.evaluate(PAINTED)
+    expected = colors.derive(
+        palette.primary, palette.on_primary, palette.background, palette.on_background
+    )
+    assert got["description"] == list(colors.rgb(expected["on_primary_muted"]))
+    assert _ratio(got["name"], got["header"]) >= colors.AA_TEXT
+    assert _ratio(got["description"], got["header"]) >= colors.AA_TEXT
+    assert got["tiles"], "no module tiles to measure"
+    for tile in got["tiles"]:
+        assert _ratio(tile["label"], tile["surface"]) >= colors.AA_TEXT
+        assert _ratio(tile["icon"], tile["plate"]) >= colors.AA_NON_TEXT
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("label", CASES)
+def test_no_accessibility_violations(label: str, cases: dict[str, Case], browser: Browser) -> None:
+    """axe-core finds nothing on the workspace and on the offline page, light and dark."""
+    case = cases[label]
+    with serve(case.web) as server:
+        for scheme in SCHEMES:
+            context = browser.new_context(
+                locale=_browser_locale(case.default), color_scheme=scheme, service_workers="block"
+            )
+            try:
+                page = context.new_page()
+                problems = Problems(page, expected=(SW_BLOCKED,))
+                page.goto(server.url)
+                _wait_ready(page)
+                found = violations(page)
+                assert found == [], f"index.html, {scheme}:\n{describe(found)}"
+                palette = case.brand.dark if scheme == "dark" else case.brand.light
+                _assert_painted_contrast(page, palette)
+
+                page.goto(server.url + "offline.html")
+                _wait_ready(page)
+                assert page.is_visible("#ixm-offline-title")
+                found = violations(page)
+                assert found == [], f"offline.html, {scheme}:\n{describe(found)}"
+                assert problems.errors == [], scheme
+            finally:
+                context.close()
+
+
+def _wait_state(page: Page) -> str:
+    page.wait_for_selector("html[data-ixm-ready]", state="attached", timeout=TIMEOUT_MS)
+    return page.get_attribute("html", "data-ixm-ready") or ""
+
+
+def _icons_loaded(page: Page) -> bool:
+    return bool(page.eval_on_selector(".ixm-logo", "img => img.complete && img.naturalWidth > 0"))
+
+
+# (example, browser locale, tenant locale the offline page must speak)
+OFFLINE_CASES = [
+    ("yunzhuding", "en-US", "en"),
+    ("yunzhuding", "fr-FR", "zh-Hans"),  # no French: the tenant's default locale
+    ("lanlingding", "zh-TW", "zh-Hant"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("label", "browser_locale", "tag"), OFFLINE_CASES)
+def test_offline_page_in_the_browsers_language(
+    label: str,
+    browser_locale: str,
+    tag: str,
+    cases: dict[str, Case],
+    playwright: Playwright,
+    tmp_path: Path,
+) -> None:
+    """Offline, the workspace says so, and a page never cached gets the offline page: the
+    tenant's logo and name and the shell's text, in the tenant locale the browser prefers."""
+    case = cases[label]
+    text = SHELL_TEXT[tag]
+    context = _persistent(playwright, tmp_path / "profile", browser_locale)
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        problems = Problems(page)
+        with serve(case.web) as server:
+            page.goto(server.url)
+            _wait_ready(page)
+            assert page.is_hidden("#ixm-notice")
+            _wait_controlled(page)
+
+        context.set_offline(True)
+        page.reload()
+        _wait_ready(page)
+        _assert_workspace(page, case, tag)
+        assert page.text_content("#ixm-notice") == text["notice"]
+        assert page.is_visible("#ixm-notice")
+
+        deep = server.url + "projects/42?from=notification"
+        page.goto(deep)
+        assert _wait_state(page) == "true", page.inner_text("body")
+        assert page.url == deep
+        assert page.get_attribute("html", "data-ixm-page") == "offline"
+        assert page.get_attribute("html", "lang") == tag
+        assert page.get_attribute("html", "dir") == case.dir(tag)
+        assert page.text_content("#ixm-app-name") == case.name(tag)
+        assert page.title() == f"{text['offline_title']} – {case.name(tag)}"
+        assert page.text_content("#ixm-offline-title") == text["offline_title"]
+        assert page.text_content("#ixm-retry") == text["retry"]
+        assert page.text_content("#ixm-open-workspace") == text["open_workspace"]
+        assert page.eval_on_selector("#ixm-offline-icon svg", "e => e.children.length") > 0
+        assert _icons_loaded(page)
+        found = violations(page)
+        assert found == [], describe(found)
+
+        # Its link leads back to the cached workspace (a <base> keeps it at the scope).
+        with page.expect_navigation():
+            page.click("#ixm-open-workspace")
+        _wait_ready(page)
+        assert page.url == server.url
+        _assert_workspace(page, case, tag)
+        assert problems.errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("browser_locale", "ui"), [("en-US", "en"), ("fr-FR", "fr"), ("zh-CN", "zh-Hans")]
+)
+def test_opened_from_disk_says_how_to_serve_it(
+    browser_locale: str, ui: str, cases: dict[str, Case], browser: Browser
+) -> None:
+    """file:// can read neither tenant.json nor run a service worker: the page says so in the
+    browser's language (yunzhuding's default is Chinese; it used to say "could not load" in
+    Chinese to everyone), with the command that serves the folder; light and dark pass axe."""
+    case = cases["yunzhuding"]
+    for scheme in SCHEMES:
+        context = browser.new_context(locale=browser_locale, color_scheme=scheme)
+        try:
+            page = context.new_page()
+            problems = Problems(page)
+            page.goto((case.web / "index.html").as_uri())
+            assert _wait_state(page) == "file"
+            status = page.locator("#ixm-status")
+            assert status.is_visible()
+            assert status.get_attribute("lang") == ui
+            assert page.text_content("#ixm-status h2") == SHELL_TEXT[ui]["file_title"]
+            assert page.eval_on_selector_all(
+                "#ixm-status code", "els => els.map(e => e.textContent)"
+            ) == [SERVE_COMMAND, "http://localhost:8000/"]
+            assert page.text_content("h1") == case.name(case.default)
+            assert _icons_loaded(page)
+            # Before axe: its own XHRs for the stylesheets are refused on file:// and logged.
+            assert problems.errors == []
+            found = violations(page)
+            assert found == [], f"{scheme}:\n{describe(found)}"
+        finally:
+            context.close()

@@ -451,10 +451,8 @@
     window.addEventListener("online", () => window.location.reload());
   }
 
-  /** A message in the status area, in the UI language that best fits the browser. */
-  function showStatus(title, body) {
-    const { supported, fallback } = pageLocales();
-    const language = uiLanguage(chooseLocale(supported, fallback));
+  /** A message in the status area, in UI language ``language``. */
+  function showStatus(language, title, body) {
     const text = TEXT[language];
     const status = document.getElementById("ixm-status");
     status.lang = language;
@@ -482,8 +480,14 @@
     status.hidden = false;
   }
 
+  /** The UI language for a tenant locale the browser asks for (else the default's). */
+  function tenantUiLanguage() {
+    const { supported, fallback } = pageLocales();
+    return uiLanguage(chooseLocale(supported, fallback));
+  }
+
   function fail(error) {
-    showStatus(null, "loadFailed");
+    showStatus(tenantUiLanguage(), null, "loadFailed");
     document.documentElement.dataset.ixmReady = "error";
     console.error("ixm: could not load tenant.json", error);
   }
@@ -493,7 +497,9 @@
   async function start() {
     if (window.location.protocol === "file:") {
       // Browsers refuse fetch() and service workers on file:// pages: no tenant.json to read.
-      showStatus("fileTitle", "fileText");
+      // Whoever opened the files reads this, not the tenant's users: any language ixm speaks.
+      const language = lookup(Object.keys(TEXT), preferredLanguages()) || tenantUiLanguage();
+      showStatus(language, "fileTitle", "fileText");
       document.documentElement.dataset.ixmReady = "file";
       return;
     }
