@@ -806,3 +806,37 @@ def test_opened_from_disk_says_how_to_serve_it(
             assert found == [], f"{scheme}:\n{describe(found)}"
         finally:
             context.close()
+
+
+# app.js's "could not load" line, in the languages the test below expects.
+LOAD_FAILED = {
+    "en": "The workspace could not be loaded. Check your connection and try again.",
+    "zh-Hans": "无法加载工作台，请检查网络后重试。",
+}
+
+
+@pytest.mark.parametrize(("browser_locale", "ui"), [("en-US", "en"), ("fr-FR", "zh-Hans")])
+def test_a_failed_load_speaks_the_browsers_tenant_locale(
+    browser_locale: str, ui: str, cases: dict[str, Case], browser: Browser, tmp_path: Path
+) -> None:
+    """Without tenant.json the page still knows the tenant's locales (index.html lists them):
+    an English browser reads English, one the tenant does not speak the default locale."""
+    case = cases["yunzhuding"]
+    web = shutil.copytree(case.web, tmp_path / "web")
+    (web / "tenant.json").unlink()
+    context = browser.new_context(locale=browser_locale, service_workers="block")
+    try:
+        page = context.new_page()
+        problems = Problems(page, expected=(SW_BLOCKED,))
+        with serve(web) as server:
+            page.goto(server.url)
+            assert _wait_state(page) == "error"
+            assert page.get_attribute("#ixm-status", "lang") == ui
+            assert page.text_content("#ixm-status") == LOAD_FAILED[ui]
+            assert page.is_visible("#ixm-status")
+        # The 404 and app.js's own report of it, nothing else.
+        assert len(problems.errors) == 3, problems.errors
+        assert any("404" in e and e.endswith("/tenant.json") for e in problems.errors)
+        assert any("could not load tenant.json" in e for e in problems.errors)
+    finally:
+        context.close()
