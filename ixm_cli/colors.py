@@ -137,23 +137,33 @@ class Pair:
         return contrast(self.fg, self.bg)
 
 
+SURFACE_TINT = 0.06
+"""How far the module tiles' fill leans from the background toward the primary colour."""
+
+
 def derive(primary: str, on_primary: str, background: str, on_background: str) -> dict[str, str]:
     """The colours the web shell derives from one palette (light or dark), each readable.
 
-    - ``on_primary_text``: headings and text on ``primary`` (the header);
+    - ``on_primary_text``: headings, text and icons on ``primary`` (the header);
     - ``on_primary_muted``: secondary text on ``primary`` (the app description), a fade of
-      ``on_primary`` toward ``primary`` of at most 15 %;
-    - ``surface``: the module tiles' fill, ``background`` tinted 6 % toward ``primary``;
+      ``on_primary_text`` toward ``primary`` of at most 15 %;
     - ``text``: body text on ``background`` and ``surface``;
-    - ``muted_text``: secondary text on both, a fade of ``on_background`` of at most 30 %.
+    - ``surface``: the module tiles' fill, ``background`` tinted up to 6 % toward ``primary``
+      (less when ``text`` would fall short on it: a mid-grey background leaves no room);
+    - ``muted_text``: secondary text on both, a fade of ``text`` of at most 30 %.
     """
-    surface = mix(background, primary, 0.06)
+    on_primary_text = readable(on_primary, primary)
+    text = readable(on_background, background)
+    tints = (mix(background, primary, step / _STEPS)
+             for step in range(round(SURFACE_TINT * _STEPS), -1, -1))
+    # Step 0 is the background itself, on which ``text`` passes: the search always ends.
+    surface = next(t for t in tints if contrast(text, t) >= AA_TEXT)
     return {
-        "on_primary_text": readable(on_primary, primary),
-        "on_primary_muted": muted(on_primary, primary, fade=0.15),
+        "on_primary_text": on_primary_text,
+        "on_primary_muted": muted(on_primary_text, primary, fade=0.15),
         "surface": surface,
-        "text": readable(on_background, background, surface),
-        "muted_text": muted(on_background, background, surface, fade=0.30),
+        "text": text,
+        "muted_text": muted(text, background, surface, fade=0.30),
     }
 
 

@@ -446,9 +446,9 @@
     retry.addEventListener("click", () => window.location.reload());
     say(document.getElementById("ixm-open-workspace"), language, text.openWorkspace);
     document.getElementById("ixm-offline-icon").replaceChildren(icon("offline"));
+    // No automatic reload on the "online" event: it flaps (Chromium fires online/offline
+    // pairs while a page loads offline), and a reload then would cancel the user's own click.
     document.getElementById("ixm-offline").hidden = false;
-    // Back online: the page that failed is worth another try.
-    window.addEventListener("online", () => window.location.reload());
   }
 
   /** A message in the status area, in UI language ``language``. */
