@@ -573,6 +573,12 @@ def check_colors(ck: Checker) -> None:
             if ratio < 3:
                 ck.error(path, text + "; at least 3:1 is required", hint)
             else:
+                # The web app derives a readable shade rather than fail: say which one it shows.
+                shade = colors.readable(pal[fg], pal[bg])
+                hint += (
+                    f"; until then the web app shows its {fg} text in {shade} "
+                    f"({colors.floor2(colors.contrast(shade, pal[bg]))}:1)"
+                )
                 ck.warn(path, text + "; 4.5:1 is needed for body text", hint)
 
 

@@ -85,6 +85,14 @@ def test_contrast_between_3_and_4_5_is_a_warning(root: Path) -> None:
         "4.5:1 is needed for body text"
     )
     assert at(d)[:2] == (manifest, marked(manifest))
+    # The web app picks the nearest readable shade instead, and the hint names it.
+    shade = colors.readable("#949494", "#FFFFFF")
+    assert colors.contrast(shade, "#FFFFFF") >= colors.AA_TEXT
+    assert d.hint is not None
+    assert d.hint.endswith(
+        f"; until then the web app shows its on_background text in {shade} "
+        f"({colors.floor2(colors.contrast(shade, '#FFFFFF'))}:1)"
+    )
 
 
 def test_dark_contrast_is_checked(root: Path) -> None:
