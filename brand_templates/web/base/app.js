@@ -331,11 +331,6 @@
     return languages.length ? languages : [navigator.language || "en"];
   }
 
-  function preferredLanguages() {
-    const languages = Array.from(navigator.languages || []);
-    return languages.length ? languages : [navigator.language || "en"];
-  }
-
   /** The tenant locale for this browser: the first the user prefers, else the default. */
   function chooseLocale(supported, fallback) {
     return lookup(supported, preferredLanguages()) || fallback;
