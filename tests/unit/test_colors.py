@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ixm_cli import colors
@@ -146,7 +146,6 @@ def test_derived_pairs_pass_on_every_grey_background(primary: str) -> None:
 @example("#000000", "#FFFFFF", "#777777", "#FFFFFF")
 @example("#0000FF", "#FFFFFF", "#797979", "#777777")
 @given(hex6, hex6, hex6, hex6)
-@settings(deadline=None)  # a shade search takes ~30 ms, more on a busy CI machine: not a bug
 def test_every_derived_pair_meets_wcag_aa(
     primary: str, on_primary: str, background: str, on_background: str
 ) -> None:
@@ -161,7 +160,6 @@ def test_every_derived_pair_meets_wcag_aa(
 
 
 @given(hex6, hex6)
-@settings(deadline=None)
 def test_readable_is_a_shade_of_the_colour_when_it_can_be(fg: str, bg: str) -> None:
     shade = colors.readable(fg, bg)
     assert colors.contrast(shade, bg) >= colors.AA_TEXT
