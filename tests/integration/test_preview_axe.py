@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from axe import describe, violations
 from helpers import EXAMPLES, example_slugs, require_file
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
 from ixm_cli import api
 from ixm_cli.errors import error
