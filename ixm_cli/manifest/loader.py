@@ -36,6 +36,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 
 from ixm_cli.errors import IxmError, Location
+from ixm_cli.manifest import syntax
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
@@ -429,6 +430,11 @@ def parse(text: str, file: Path) -> Document:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = composer.loc(mark) if mark is not None else Location(file)
+        plain = syntax.explain(exc, text)
+        if plain is not None:
+            raise IxmError.single(
+                "yaml", plain.message, Location(file, plain.line, plain.col), plain.hint
+            ) from None
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         raise IxmError.single(
             "yaml", _one_line(problem), where, "check the indentation, quotes and brackets here"

@@ -30,9 +30,11 @@ def test_syntax_error_points_at_the_offending_character(root: Path, manifest: Pa
     text = HEAD + "app:\n  name: Acme: Ding  # <-\n"
     line = write_marked(manifest, text)
     d = only(diagnose(root, "acme"), "yaml")
-    assert "mapping values are not allowed here" in d.message
+    assert d.message == (
+        "the value of 'name' contains ': ', which YAML reads as the start of another key"
+    )
     assert at(d) == (manifest, line, marker_col(text, ": Ding"))
-    assert d.hint and "indentation" in d.hint
+    assert d.hint == 'put the value in quotes: name: "Acme: Ding"'
 
 
 def test_unclosed_quote_is_a_syntax_error_with_a_line(root: Path, manifest: Path) -> None:
@@ -47,8 +49,45 @@ def test_tab_indentation_is_refused_at_the_tab(root: Path, manifest: Path) -> No
     text = "schema: ixm/v1\n\ttenant: acme  # <-\n"
     line = write_marked(manifest, text)
     d = only(diagnose(root, "acme"), "yaml")
-    assert "'\\t'" in d.message
+    assert d.message == "this line is indented with a tab; YAML indents with spaces only"
+    assert d.hint and "replace the tab with spaces" in d.hint
     assert at(d) == (manifest, line, 1)
+
+
+def test_a_key_indented_less_than_its_block_names_the_key_it_should_line_up_with(
+    root: Path, manifest: Path
+) -> None:
+    text = HEAD + "ids:\n   android: com.acme.ding\n  ios: com.acme.ding  # <-\n"
+    line = write_marked(manifest, text)
+    d = only(diagnose(root, "acme"), "yaml")
+    assert d.message == (
+        "'ios' is indented 2 spaces, but 'android' (line 4) in the same block is indented "
+        "3 spaces; entries of one block must line up"
+    )
+    assert d.hint == (
+        "indent 'ios' with 3 spaces to keep it under 'ids', or with 0 spaces to end that block"
+    )
+    assert at(d) == (manifest, line, 3)
+
+
+def test_a_key_indented_under_a_key_with_a_value_is_named(root: Path, manifest: Path) -> None:
+    text = HEAD + "app:\n  name: Acme\n   version: 1.0  # <-\n"
+    line = write_marked(manifest, text)
+    d = only(diagnose(root, "acme"), "yaml")
+    assert d.message == (
+        "'version' is indented 3 spaces, more than 'name' on line 4, which already has a "
+        "value on its line"
+    )
+    assert d.hint and d.hint.startswith("line it up with 'name' (2 spaces)")
+    assert at(d) == (manifest, line, 4)
+
+
+def test_a_line_without_a_colon_in_a_block_of_keys(root: Path, manifest: Path) -> None:
+    text = HEAD + "app:\n  name: Acme\n  version 1.0  # <-\n  build: 3\n"
+    line = write_marked(manifest, text)
+    d = only(diagnose(root, "acme"), "yaml")
+    assert "'version 1.0' is not 'key: value'" in d.message
+    assert at(d) == (manifest, line, 3)
 
 
 def test_duplicate_key_is_reported_at_the_second_and_names_the_first(
