@@ -7,10 +7,11 @@ points into the parent's file, and one about a staging id into the overlay.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from ixm_cli.errors import Diagnostic, IxmError, Location, display_path, error
@@ -278,12 +279,42 @@ def load_chain(ws: Workspace, slug: str) -> list[Document]:
                 "a parent manifest must live under the tenants folder",
             )
         if _is_file(path) is not True:
+            near = nearest_parent(ws, parent, doc.file)
             raise IxmError.single(
                 "extends",
                 f"parent manifest {parent!r} does not exist",
                 via,
+                f"did you mean extends: {near}?" if near else
                 "check the path; it is relative to this manifest's folder",
             )
+
+
+def nearest_parent(ws: Workspace, written: str, manifest: Path) -> str | None:
+    """The existing manifest that ``extends: written`` most likely meant, as the relative
+    path to write (``greentown`` → ``../_greentown/brand.yaml``); None when nothing is close.
+
+    Designers name the brand, not the path: the folder's name is compared with and without
+    the leading ``_`` that marks a parent, and parents win a tie.
+    """
+    wanted = PurePath(written.replace("\\", "/"))
+    parts = [p for p in wanted.parts if p not in ("..", ".", "/", MANIFEST)]
+    if not parts:
+        return None
+    name = parts[-1].lower().lstrip("_")
+    try:
+        folders = sorted(
+            (p for p in ws.tenants.iterdir() if (p / MANIFEST).is_file()),
+            key=lambda p: (not p.name.startswith("_"), p.name),
+        )
+    except OSError:
+        return None
+    own = manifest.parent.resolve()
+    by_name = {p.name.lower().lstrip("_"): p for p in reversed(folders) if p.resolve() != own}
+    close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.6)
+    if not close:
+        return None
+    target = by_name[close[0]] / MANIFEST
+    return Path(os.path.relpath(target, manifest.parent)).as_posix()
 
 
 def merge_chain(chain: list[Document]) -> tuple[Merged, list[Any]]:

@@ -8,6 +8,7 @@ so one mistake is reported once, and every independent mistake is reported toget
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import types
 import typing
@@ -333,6 +334,31 @@ def check_identity(ck: Checker) -> None:
         )
 
 
+# Tags people write from habit (POSIX locale names, region for script) and the tag we use.
+_LOCALE_ALIASES = {
+    "zh": "zh-Hans",
+    "zh-cn": "zh-Hans",
+    "zh-sg": "zh-Hans",
+    "zh-tw": "zh-Hant",
+    "zh-hk": "zh-Hant-HK",
+    "zh-mo": "zh-Hant-HK",
+    "pt": "pt-BR",
+    "no": "nb",
+    "iw": "he",
+    "in": "id",
+}
+
+
+def locale_suggestion(tag: str) -> str | None:
+    """The supported tag meant by an unsupported one: ``zh_CN`` → ``zh-Hans``."""
+    dashed = tag.strip().replace("_", "-")
+    return (
+        _LOCALE_ALIASES.get(dashed.lower())
+        or locales.canonical(dashed)
+        or suggest(dashed, locales.table())
+    )
+
+
 def check_locales(ck: Checker) -> None:
     seen: dict[str, int] = {}
     codes: dict[tuple[str, str], str] = {}
@@ -340,7 +366,7 @@ def check_locales(ck: Checker) -> None:
         path: Key = ("locales", i)
         loc = locales.lookup(tag)
         if loc is None:
-            close = locales.canonical(tag) or suggest(tag, locales.table())
+            close = locale_suggestion(tag)
             hint = f"did you mean {close!r}?" if close else (
                 "supported: " + ", ".join(locales.table())
             )
@@ -374,6 +400,10 @@ def check_texts(ck: Checker) -> None:
     # A text keyed 'zh-Hans' under `locales: [zh-hans]` is the locales entry's mistake, and
     # check_locales already reports it (with the right spelling): say it once.
     misspelt = {t.lower() for t in tags if locales.lookup(t) is None}
+    # While the list itself has a mistake, text keys are judged against a list that is about
+    # to change: under `locales: [zh_CN, en]` every 'zh-Hans' text (in the parent too) is
+    # right, and reporting each of them buried the one real mistake under ten others.
+    list_is_wrong = bool(misspelt)
     # A set, and suggestions only among the supported locales (a few dozen at most): with a
     # list of every entry, 20,000 locales and as many text keys took hours to check.
     listed = set(tags)
@@ -382,7 +412,7 @@ def check_texts(ck: Checker) -> None:
         value = ck.value(base)
         if isinstance(value, dict):
             for key in value:
-                if key not in listed and str(key).lower() not in misspelt:
+                if key not in listed and not list_is_wrong:
                     close = suggest(str(key), supported)
                     ck.error(
                         (*base, key),
@@ -390,7 +420,7 @@ def check_texts(ck: Checker) -> None:
                         f"did you mean {close!r}?" if close else "add it to locales or remove it",
                         key=True,
                     )
-            if default not in value:
+            if default not in value and not list_is_wrong:
                 ck.error(
                     base,
                     f"no text for the default locale {default!r}",
@@ -811,9 +841,93 @@ def _check_ref(ck: Checker, path: Key) -> None:
     ck.error(path, msg, f"put the secret in an environment variable and write env:{name}")
 
 
+NULL_CHECKED: tuple[Key, ...] = (
+    *(("colors", k) for k in COLOR_KEYS),
+    *(("colors", "dark", k) for k in COLOR_KEYS),
+    *(("assets", role) for role in ASSET_ROLES),
+)
+"""Colour and image keys whose empty value would silently mean "use the default"."""
+
+
+def check_empty_values(ck: Checker) -> None:
+    """A colour or image key written with nothing after it is a mistake, never a choice.
+
+    The usual cause is an unquoted colour: YAML reads ``icon_background: #FFB300`` as a key
+    and a comment, so the value is null and the build quietly fell back to a default (a
+    white-on-white maskable icon). Required keys get this from the structure check; this
+    covers the optional ones.
+    """
+    for path in NULL_CHECKED:
+        if path not in ck.merged.keys or get(ck.merged, path) is not None:
+            continue
+        if any(path[: len(b)] == b for b in ck.broken):
+            continue
+        leaf = str(path[-1])
+        where = ck.merged.keys[path]
+        comment = _comment_after(where)
+        image = path[0] == "assets"
+        if comment is not None and colors.is_color(comment):
+            message = f"{leaf} is empty: YAML reads {comment} after an unquoted ':' as a comment"
+            hint = f'quote the colour: {leaf}: "{comment}"'
+        elif image:
+            message = f"{leaf} is empty"
+            example = "a colour or an image path" if leaf == "icon_background" else "a path"
+            hint = (
+                f"write {example}, e.g. {leaf}: assets/{leaf.replace('_', '-')}.png, or remove "
+                "the line"
+            )
+            if leaf == "icon_background":
+                hint = f'write a colour in quotes or an image path, e.g. {leaf}: "#0A7D5A"'
+        else:
+            message = f"{leaf} is empty"
+            hint = f'write a colour in quotes, e.g. {leaf}: "#0A7D5A", or remove the line'
+        ck.found.append(error(field_name(path), message, where, hint))
+
+
+def _comment_after(where: Location) -> str | None:
+    """The first word of a comment right after the key at ``where`` (``#FFB300``), if any."""
+    try:
+        with where.file.open(encoding="utf-8", errors="replace") as fh:
+            line = next(itertools.islice(fh, where.line - 1, None), None)
+    except (OSError, ValueError):
+        return None
+    if line is None:
+        return None
+    colon = line.find(":", max(where.col - 1, 0))
+    rest = line[colon + 1 :].strip() if colon >= 0 else ""
+    if not rest.startswith("#"):
+        return None
+    word = rest.split()[0]
+    return word if len(word) > 1 else None
+
+
+def check_locale_texts(ck: Checker) -> None:
+    """A locale with no text of its own ships the default locale's texts under its name (a
+    French store listing in Chinese): worth a warning naming what would fall back."""
+    tags = ck.locale_tags()
+    if len(tags) < 2 or any(locales.lookup(t) is None for t in tags):
+        return
+    default = tags[0]
+    present = [base for base in LOCAL_TEXTS if ck.value(base) is not None]
+    for i, tag in enumerate(tags[1:], 1):
+        if tags.index(tag) != i:
+            continue  # listed twice: check_locales says so
+        if any(isinstance(v := ck.value(base), dict) and tag in v for base in present):
+            continue
+        shown = _few([field_name(base) for base in present], shown=4)
+        ck.warn(
+            ("locales", i),
+            f"locale {tag!r} has no text of its own: {shown} would show in {default!r}",
+            f"add {tag}: … to those texts (e.g. app: name: {{{tag}: …}}), or remove {tag!r} "
+            "from locales",
+        )
+
+
 RULES: tuple[Callable[[Checker], None], ...] = (
     check_identity,
     check_locales,
+    check_locale_texts,
+    check_empty_values,
     check_texts,
     _length_checks,
     check_ids,
