@@ -20,7 +20,7 @@ from ixm_cli.buildkey import base_digest, tenant_key
 from ixm_cli.cache import Cache, Info
 from ixm_cli.changes import Change
 from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, warning
-from ixm_cli.manifest import model
+from ixm_cli.manifest import fleet, model
 from ixm_cli.manifest.brand import Brand
 from ixm_cli.manifest.resolve import PROD, Workspace, apply_environment, environments, get
 from ixm_cli.manifest.tenant import (
@@ -91,7 +91,9 @@ def validate(
     results: list[Checked] = []
     for slug in slugs:
         results.extend(check_all_environments(ws, slug, folders=folders))
-    return Report(results, printable(shared_team_ids([r for r in results if r.env is None])))
+    shared = shared_team_ids([r for r in results if r.env is None])
+    shared += fleet.duplicate_ids(ws, results)
+    return Report(results, printable(shared))
 
 
 SHARED_TEAM_SHOWN = 5

@@ -63,6 +63,9 @@ class Merged:
     values: dict[Key, Location] = field(default_factory=dict)
     keys: dict[Key, Location] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)  # the chain, tenant first
+    documents: list[Document] = field(default_factory=list)
+    """Each file of the chain as written (tenant first): what a parent declared even where
+    the tenant overrides it, for the inheritance checks."""
 
     def locate(self, path: Key) -> Location | None:
         """The best place to point at for ``path``: its value, else its key, else a parent's."""
@@ -320,7 +323,7 @@ def nearest_parent(ws: Workspace, written: str, manifest: Path) -> str | None:
 def merge_chain(chain: list[Document]) -> tuple[Merged, list[Any]]:
     """Merge parent-first; returns the merge and diagnostics about the chain itself."""
     problems = []
-    merged = Merged(data={}, files=[d.file for d in chain])
+    merged = Merged(data={}, files=[d.file for d in chain], documents=list(chain))
     for depth, doc in enumerate(reversed(chain)):
         is_tenant = depth == len(chain) - 1
         data = dict(doc.data)
@@ -353,7 +356,7 @@ def apply_environment(merged: Merged, env: str | None) -> tuple[Merged, list[Any
     env = None if env == PROD else env
     out = Merged(
         data=_deepcopy(merged.data), values=dict(merged.values), keys=dict(merged.keys),
-        files=list(merged.files),
+        files=list(merged.files), documents=merged.documents,
     )
     envs = out.data.pop("environments", None)
     _drop(out.values, ("environments",))

@@ -9,10 +9,12 @@ from types import MappingProxyType
 from typing import Any
 
 from ixm_cli import colors, locales, overrides
-from ixm_cli.assets import AssetSources, check_sources
+from ixm_cli.assets import AssetSources, safezone
+from ixm_cli.assets.checks import check_image
 from ixm_cli.errors import Diagnostic, IxmError, escape_unprintable, has_errors, warning
 from ixm_cli.manifest import brand as b
 from ixm_cli.manifest import services
+from ixm_cli.manifest.inherit import check_inheritance
 from ixm_cli.manifest.model import FEATURES
 from ixm_cli.manifest.resolve import (
     MAX_ENVIRONMENTS,
@@ -101,14 +103,32 @@ def _check_merged(
     ck.found.extend(overrides.check(merged.files, folders))
     for rule in services.RULES:
         rule(ck)
+    check_inheritance(ck)
     assets = {role: resolve_asset(ck, role) for role in ASSET_ROLES}
     firebase = services.resolve_firebase(ck)
+    if images:
+        _check_images(ck, assets)
     brand = None if has_errors(ck.found) else _brand(ck, assets, firebase)
-    if brand is not None and images:  # decoding images is the slow part: only when it helps
-        for problem in check_sources(asset_sources(brand)):
-            ck.error(("assets", problem.role), problem.message, problem.hint)
     found = printable(dedupe(ck.found))
     return Checked(slug, env, found, None if has_errors(found) else brand, merged)
+
+
+def _check_images(ck: Checker, assets: dict[str, Any]) -> None:
+    """Decode every image that resolved, whatever else is wrong: a designer fixing contrast
+    should not learn about a too-small icon only in the next round."""
+    for role, value in assets.items():
+        if not isinstance(value, Path):
+            continue
+        problems = check_image(role, value)
+        for problem in problems:
+            ck.error(("assets", role), problem.message, problem.hint)
+        if problems or role not in ("icon_foreground", "icon_monochrome"):
+            continue
+        for found in safezone.check_layers(
+            value if role == "icon_foreground" else None,
+            value if role == "icon_monochrome" else None,
+        ):
+            ck.warn(("assets", found.role), found.message, found.hint)
 
 
 def check_all_environments(
