@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
+from PIL import Image, ImageDraw
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -74,6 +74,23 @@ def png_bytes(
     """A real, square RGBA PNG (solid colour: small and fast to write)."""
     buf = io.BytesIO()
     Image.new("RGBA", (side, side), color).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@cache
+def layer_png(
+    reach: float = 0.25, color: tuple[int, int, int, int] = (255, 255, 255, 255)
+) -> bytes:
+    """A 1024 px icon layer: a disc of radius ``reach`` × the edge on transparency.
+
+    The baseline's foreground and monochrome layers are drawn like this (inside the adaptive
+    safe zone, one flat colour), so they pass the safe-zone and silhouette checks.
+    """
+    buf = io.BytesIO()
+    img = Image.new("RGBA", (ICON_SIDE, ICON_SIDE), (0, 0, 0, 0))
+    r, c = reach * ICON_SIDE, ICON_SIDE / 2
+    ImageDraw.Draw(img).ellipse((c - r, c - r, c + r, c + r), fill=color)
+    img.save(buf, format="PNG")
     return buf.getvalue()
 
 
@@ -259,8 +276,8 @@ def asset_files(data: Mapping[str, Any]) -> dict[str, bytes]:
     if not isinstance(assets, Mapping):
         return {}
     return {
-        value: png_bytes()
-        for value in assets.values()
+        value: layer_png() if role in ("icon_foreground", "icon_monochrome") else png_bytes()
+        for role, value in assets.items()
         if isinstance(value, str) and value.endswith(".png")
     }
 

@@ -54,7 +54,8 @@ def check_inheritance(ck: Checker) -> None:
     parent_name = display_path(parents[0].file)
     what = " and ".join(field_name(p) for p in changed)
     _dark_palette(ck, own, changed, what, parent_name)
-    _icon_layers(ck, own, what, parent_name)
+    if ("assets", "icon") in changed:  # new colours on the parent's icon: its layers match
+        _icon_layers(ck, own, what, parent_name)
     _texts(ck, own, parents, what)
 
 

@@ -173,7 +173,10 @@ def test_child_overrides_a_parent_colour_and_inherits_the_rest(root: Path) -> No
                            parent="_partner")
     parent = root / "_partner" / "brand.yaml"
     result = check(root, "acme")
-    assert result.diagnostics == []
+    # the one finding is the inheritance lint's: a new primary under the parent's dark one
+    assert [(d.severity, d.field) for d in result.diagnostics] == [
+        (Severity.WARNING, "colors.dark")
+    ]
     brand = result.brand
     assert brand is not None
     assert brand.light.primary == "#0B6E4F"
