@@ -111,9 +111,9 @@ def _foreground(path: Path) -> list[SafeZoneProblem]:
         f"radius {ADAPTIVE_RADIUS:.2f}); launchers with a round mask clip it"
     )
     if reach > MASKABLE_RADIUS + TOLERANCE:
-        message += ", and the web app's maskable icon shrinks it to fit its 40 % circle"
+        message += ", and the web app's maskable icon shrinks it to fit its 40% circle"
     hint = (
-        f"scale the art down to {math.floor(ADAPTIVE_RADIUS / reach * 100)} % around the "
+        f"scale the art down to {math.floor(ADAPTIVE_RADIUS / reach * 100)}% around the "
         f"centre: on a {side} px canvas keep it within {radius_px} px of the centre (an inset "
         f"of {side // 2 - radius_px} px from each edge); the background layer fills the rest"
     )

@@ -4,20 +4,27 @@ can follow, and the root cause comes first."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ixm_test_helpers import (
     Marked,
     at,
+    build_file_tree,
     diagnose,
     errors,
+    layer_png,
+    line_of,
     make_tenant,
     marker_col,
     marker_line,
     only,
+    png_bytes,
+    warnings,
 )
+from PIL import Image
 
-from ixm_cli.errors import Severity
+from ixm_cli.errors import Severity, display_path
 
 
 def rewrite(path: Path, old: str, new: str) -> int:
@@ -143,3 +150,136 @@ def test_an_extends_far_from_any_parent_says_check_the_path(root: Path) -> None:
     rewrite(manifest, "extends: ../_partner/brand.yaml", "extends: ../zzz  # <-")
     d = only(diagnose(root, "acme"), "extends")
     assert d.hint == "check the path; it is relative to this manifest's folder"
+
+
+# -- inheritance lint ------------------------------------------------------------------------
+
+
+def rebrand(root: Path, overrides: dict[str, Any], **kw: Any) -> Path:
+    """A child of ``_partner`` with ``overrides``; its own images are written for it."""
+    manifest = make_tenant(root, "acme", overrides, parent="_partner", **kw)
+    own = {
+        f"acme/{value}": png_bytes()
+        for value in overrides.get("assets", {}).values()
+        if isinstance(value, str) and value.endswith(".png")
+    }
+    build_file_tree(own, root)
+    return manifest
+
+
+def test_a_new_primary_under_the_parents_dark_palette_is_a_warning(root: Path) -> None:
+    manifest = rebrand(root, {"colors": {"primary": "#8A5A00"}})
+    d = only(diagnose(root, "acme"), "colors.dark", severity=Severity.WARNING)
+    assert d.message == (
+        "dark mode keeps the parent's primary #34C38F, on_primary #0B1F17, secondary #F5A623 "
+        f"from {display_path(root / '_partner' / 'brand.yaml')}, while colors.primary is your "
+        "own #8A5A00"
+    )
+    assert d.hint and d.hint.startswith("add colors: dark: {primary: …, on_primary: …")
+    assert at(d)[:2] == (manifest, line_of(manifest, "colors:"))
+
+
+def test_a_new_icon_with_the_parents_layers_warns_for_each_layer(root: Path) -> None:
+    manifest = rebrand(root, {"assets": {"icon": "assets/own-icon.png"}})
+    found = warnings(diagnose(root, "acme"))
+    assert sorted(d.field for d in found) == [
+        "assets.icon_foreground", "assets.icon_monochrome", "assets.splash_logo"
+    ]
+    mono = only(found, "assets.icon_monochrome", severity=Severity.WARNING)
+    image = display_path(root / "_partner" / "assets" / "icon-mono.png")
+    assert mono.message == (
+        f"icon_monochrome is the parent's image {image}: Android 13 themed and iOS 18 tinted "
+        "icons would show the parent's brand, while assets.icon is your own"
+    )
+    assert mono.hint == (
+        "add assets: icon_monochrome: assets/icon-monochrome.png drawn from your own logo"
+    )
+    assert all(at(d)[:2] == (manifest, line_of(manifest, "assets:")) for d in found)
+
+
+def test_an_inherited_store_text_naming_the_parent_is_a_warning_at_extends(root: Path) -> None:
+    manifest = rebrand(
+        root, {"colors": {"primary": "#8A5A00", "dark": {"primary": "#FFC94D",
+                                                         "on_primary": "#1A1100",
+                                                         "secondary": "#FFC94D"}}},
+        parent_overrides={"store": {"full_description": {"en": "Built for Partner teams."}}},
+    )
+    d = only(diagnose(root, "acme"), "store.full_description.en", severity=Severity.WARNING)
+    assert d.message == (
+        "the text (inherited from the parent) names the parent's brand 'Partner', while "
+        "colors.primary is your own"
+    )
+    assert d.hint == "write your own store.full_description.en without 'Partner'"
+    assert at(d)[:2] == (manifest, line_of(manifest, "extends:"))
+
+
+def test_an_own_text_naming_the_parent_points_at_the_text(root: Path) -> None:
+    manifest = rebrand(root, {"colors": {"primary": "#8A5A00"},
+                              "store": {"subtitle": {"en": Marked("Partner, at work")}}})
+    d = only(diagnose(root, "acme"), "store.subtitle.en", severity=Severity.WARNING)
+    assert d.message.startswith("the text names the parent's brand 'Partner'")
+    assert at(d)[:2] == (manifest, marker_line(manifest.read_text("utf-8")))
+
+
+def test_inherited_legal_urls_on_the_parents_domain_are_one_warning(root: Path) -> None:
+    manifest = rebrand(
+        root, {"colors": {"primary": "#8A5A00"}},
+        parent_overrides={"legal": {"privacy_url": "https://partner.example/privacy",
+                                    "terms_url": "https://partner.example/terms"}},
+    )
+    d = only(diagnose(root, "acme"), "legal", severity=Severity.WARNING)
+    assert d.message == (
+        "legal privacy_url, terms_url are inherited from the parent, on its domain "
+        "partner.example"
+    )
+    assert at(d)[:2] == (manifest, line_of(manifest, "extends:"))
+
+
+def test_a_tenant_keeping_the_parents_look_inherits_without_warnings(root: Path) -> None:
+    # yunzhuding is the partner's own estate app: same colours, same icon, same texts
+    rebrand(root, {"app": {"name": {"en": "Partner Estates"}}},
+            parent_overrides={"store": {"subtitle": {"en": "Partner, at work"}}})
+    assert diagnose(root, "acme") == []
+
+
+# -- images: safe zone and silhouette --------------------------------------------------------
+
+
+def test_a_foreground_reaching_040_is_a_warning_with_the_inset(root: Path) -> None:
+    manifest = make_tenant(root, "acme", {"assets": {"icon_foreground": Marked(
+        "assets/icon-foreground.png")}})
+    (root / "acme" / "assets" / "icon-foreground.png").write_bytes(layer_png(0.40))
+    d = only(diagnose(root, "acme", images=True), "assets.icon_foreground",
+             severity=Severity.WARNING)
+    assert d.message == (
+        "the art reaches 0.40 of the width from the centre, 132% of the adaptive-icon safe "
+        "zone (a 66/108 circle, radius 0.31); launchers with a round mask clip it"
+    )
+    assert d.hint == (
+        "scale the art down to 75% around the centre: on a 1024 px canvas keep it within "
+        "312 px of the centre (an inset of 200 px from each edge); the background layer "
+        "fills the rest"
+    )
+    assert at(d)[:2] == (manifest, marker_line(manifest.read_text("utf-8")))
+
+
+def test_a_multicolour_monochrome_is_a_warning(root: Path) -> None:
+    manifest = make_tenant(root, "acme", {"assets": {"icon_monochrome": Marked(
+        "assets/icon-mono.png")}})
+    img = Image.new("RGBA", (1024, 1024), (0, 0, 0, 0))
+    for i, colour in enumerate([(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0),
+                                (0, 255, 255), (255, 0, 255)]):
+        img.paste((*colour, 255), (100 + i * 130, 300, 220 + i * 130, 700))
+    img.save(root / "acme" / "assets" / "icon-mono.png")
+    d = only(diagnose(root, "acme", images=True), "assets.icon_monochrome",
+             severity=Severity.WARNING)
+    assert d.message.startswith("is drawn in 6 colours; themed icons")
+    assert at(d)[:2] == (manifest, marker_line(manifest.read_text("utf-8")))
+
+
+def test_image_problems_come_in_the_same_round_as_contrast_errors(root: Path) -> None:
+    # was: an image was decoded only once every other error was fixed
+    make_tenant(root, "acme", {"colors": {"on_primary": "#0B7E5B"}})
+    (root / "acme" / "assets" / "icon.png").write_bytes(png_bytes(side=512))
+    found = errors(diagnose(root, "acme", images=True))
+    assert {d.field for d in found} == {"colors.on_primary", "assets.icon"}
