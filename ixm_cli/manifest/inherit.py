@@ -101,11 +101,16 @@ def _dark_palette(
 ) -> None:
     if ("colors", "primary") not in changed:
         return  # a new icon on the parent's colours: the parent's dark palette still fits
-    kept = [k for k in DARK_BRAND if _inherited(ck, own, ("colors", "dark", k))]
-    if not kept:
-        return
+    primary = ck.value(("colors", "primary"))
+    kept = [
+        k for k in DARK_BRAND
+        if _inherited(ck, own, ("colors", "dark", k))
+        and colors.is_color(ck.value(("colors", "dark", k)))
+    ]
+    if not kept or not colors.is_color(primary):
+        return  # an invalid colour is the colour check's to report
     shown = ", ".join(f"{k} {colors.normalise(ck.value(('colors', 'dark', k)))}" for k in kept)
-    primary = colors.normalise(ck.value(("colors", "primary")))
+    primary = colors.normalise(primary)
     ck.found.append(warning(
         "colors.dark",
         f"dark mode keeps the parent's {shown} from {parent}, while colors.primary is your "

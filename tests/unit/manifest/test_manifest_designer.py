@@ -283,3 +283,10 @@ def test_image_problems_come_in_the_same_round_as_contrast_errors(root: Path) ->
     (root / "acme" / "assets" / "icon.png").write_bytes(png_bytes(side=512))
     found = errors(diagnose(root, "acme", images=True))
     assert {d.field for d in found} == {"colors.on_primary", "assets.icon"}
+
+
+def test_an_invalid_new_primary_is_the_colour_checks_business(root: Path) -> None:
+    rebrand(root, {"colors": {"primary": "amber"}})
+    found = diagnose(root, "acme")
+    assert only(found, "colors.primary").message == "'amber' is not a colour"
+    assert not [d for d in found if d.field == "colors.dark"]
