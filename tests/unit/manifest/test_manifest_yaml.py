@@ -54,40 +54,45 @@ def test_tab_indentation_is_refused_at_the_tab(root: Path, manifest: Path) -> No
     assert at(d) == (manifest, line, 1)
 
 
-def test_a_key_indented_less_than_its_block_names_the_key_it_should_line_up_with(
-    root: Path, manifest: Path
+@pytest.mark.parametrize(
+    ("body", "message", "hint", "col"),
+    [
+        pytest.param(
+            "ids:\n   android: com.acme.ding\n  ios: com.acme.ding  # <-\n",
+            "'ios' is indented 2 spaces, but 'android' (line 4) in the same block is indented "
+            "3 spaces; entries of one block must line up",
+            "indent 'ios' with 3 spaces to keep it under 'ids', or with 0 spaces to end that "
+            "block",
+            3,
+            id="less-than-its-block",
+        ),
+        pytest.param(
+            "app:\n  name: Acme\n   version: 1.0  # <-\n",
+            "'version' is indented 3 spaces, more than 'name' on line 4, which already has a "
+            "value on its line",
+            "line it up with 'name' (2 spaces); only a key with nothing after its ':' can have "
+            "keys indented under it",
+            4,
+            id="under-a-key-with-a-value",
+        ),
+        pytest.param(
+            "app:\n  name: Acme\n  version 1.0  # <-\n  build: 3\n",
+            "'version 1.0' is not 'key: value'; every line inside a block of keys needs a ':' "
+            "after its key",
+            "add the ':' (and a space) after the key, or quote a text that runs on from the "
+            "line above",
+            3,
+            id="no-colon",
+        ),
+    ],
+)
+def test_misindentation_names_the_key_and_what_to_line_it_up_with(
+    root: Path, manifest: Path, body: str, message: str, hint: str, col: int
 ) -> None:
-    text = HEAD + "ids:\n   android: com.acme.ding\n  ios: com.acme.ding  # <-\n"
-    line = write_marked(manifest, text)
+    line = write_marked(manifest, HEAD + body)
     d = only(diagnose(root, "acme"), "yaml")
-    assert d.message == (
-        "'ios' is indented 2 spaces, but 'android' (line 4) in the same block is indented "
-        "3 spaces; entries of one block must line up"
-    )
-    assert d.hint == (
-        "indent 'ios' with 3 spaces to keep it under 'ids', or with 0 spaces to end that block"
-    )
-    assert at(d) == (manifest, line, 3)
-
-
-def test_a_key_indented_under_a_key_with_a_value_is_named(root: Path, manifest: Path) -> None:
-    text = HEAD + "app:\n  name: Acme\n   version: 1.0  # <-\n"
-    line = write_marked(manifest, text)
-    d = only(diagnose(root, "acme"), "yaml")
-    assert d.message == (
-        "'version' is indented 3 spaces, more than 'name' on line 4, which already has a "
-        "value on its line"
-    )
-    assert d.hint and d.hint.startswith("line it up with 'name' (2 spaces)")
-    assert at(d) == (manifest, line, 4)
-
-
-def test_a_line_without_a_colon_in_a_block_of_keys(root: Path, manifest: Path) -> None:
-    text = HEAD + "app:\n  name: Acme\n  version 1.0  # <-\n  build: 3\n"
-    line = write_marked(manifest, text)
-    d = only(diagnose(root, "acme"), "yaml")
-    assert "'version 1.0' is not 'key: value'" in d.message
-    assert at(d) == (manifest, line, 3)
+    assert (d.message, d.hint) == (message, hint)
+    assert at(d) == (manifest, line, col)
 
 
 def test_duplicate_key_is_reported_at_the_second_and_names_the_first(
