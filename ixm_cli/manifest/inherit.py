@@ -53,9 +53,9 @@ def check_inheritance(ck: Checker) -> None:
         return
     parent_name = display_path(parents[0].file)
     what = " and ".join(field_name(p) for p in changed)
-    _dark_palette(ck, own, changed, what, parent_name)
+    _dark_palette(ck, own, changed, parent_name)
     if ("assets", "icon") in changed:  # new colours on the parent's icon: its layers match
-        _icon_layers(ck, own, what, parent_name)
+        _icon_layers(ck, own, what)
     _texts(ck, own, parents, what)
 
 
@@ -96,9 +96,7 @@ def _anchor(ck: Checker, own: Document, section: str) -> Location | None:
     )
 
 
-def _dark_palette(
-    ck: Checker, own: Document, changed: list[Key], what: str, parent: str
-) -> None:
+def _dark_palette(ck: Checker, own: Document, changed: list[Key], parent: str) -> None:
     if ("colors", "primary") not in changed:
         return  # a new icon on the parent's colours: the parent's dark palette still fits
     primary = ck.value(("colors", "primary"))
@@ -121,7 +119,7 @@ def _dark_palette(
     ))
 
 
-def _icon_layers(ck: Checker, own: Document, what: str, parent: str) -> None:
+def _icon_layers(ck: Checker, own: Document, what: str) -> None:
     for role, shown_in in ICON_LAYERS:
         path: Key = ("assets", role)
         if not _inherited(ck, own, path):
