@@ -43,9 +43,9 @@ def explain(exc: MarkedYAMLError, text: str) -> Plain | None:
     if "could not find expected ':'" in problem and exc.context_mark is not None:
         k = exc.context_mark.line
         if 0 <= k < len(lines):
-            shown = _strip_comment(lines[k]).strip()
+            shown = _short(_strip_comment(lines[k]).strip())
             return Plain(
-                f"{shown[:40]!r} is not 'key: value'; every line inside a block of keys needs "
+                f"{shown!r} is not 'key: value'; every line inside a block of keys needs "
                 "a ':' after its key",
                 "add the ':' (and a space) after the key, or quote a text that runs on from "
                 "the line above",
@@ -79,9 +79,12 @@ def _colon_in_value(line: str, n: int, col: int) -> Plain | None:
     key = _key(line)
     value = _strip_comment(line[first + 1 :]).strip()
     quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+    hint = f'put the value in quotes: {key}: "{quoted}"'
+    if len(quoted) > SHOWN:  # a cut value would be copied as it is shown: describe it
+        hint = f'put the whole value in double quotes: {key}: "…"'
     return Plain(
         f"the value of {key!r} contains ': ', which YAML reads as the start of another key",
-        f'put the value in quotes: {key}: "{quoted}"',
+        hint,
         n + 1,
         col + 1,
     )
@@ -168,17 +171,25 @@ def _colon(line: str) -> int | None:
     return None
 
 
+SHOWN = 40
+"""Characters of a key or value quoted in a message: enough to find it, never a whole line."""
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+
+
 def _key(line: str) -> str:
     colon = _colon(line)
     body = line[:colon] if colon is not None else line
-    return body.strip().removeprefix("- ").strip()
+    return _short(body.strip().removeprefix("- ").strip())
 
 
 def _name(line: str) -> str:
     """How a line is named in a message: ``'version'`` or ``the list item '- y'``."""
     stripped = line.strip()
     if stripped.startswith("-") and _colon(line) is None:
-        return f"the list item {stripped[:30]!r}"
+        return f"the list item {_short(stripped)!r}"
     return repr(_key(line))
 
 

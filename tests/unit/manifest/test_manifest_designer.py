@@ -277,6 +277,17 @@ def test_a_multicolour_monochrome_is_a_warning(root: Path) -> None:
     assert at(d)[:2] == (manifest, marker_line(manifest.read_text("utf-8")))
 
 
+def test_a_monochrome_without_transparency_is_a_warning(root: Path) -> None:
+    manifest = make_tenant(root, "acme", {"assets": {"icon_monochrome": Marked(
+        "assets/icon-mono.jpg")}})
+    Image.new("RGB", (1024, 1024), (255, 255, 255)).save(root / "acme/assets/icon-mono.jpg")
+    d = only(diagnose(root, "acme", images=True), "assets.icon_monochrome",
+             severity=Severity.WARNING)
+    assert d.message.startswith("has no transparency; themed icons")
+    assert d.hint == "export one flat colour (white or black) on a transparent background"
+    assert at(d)[:2] == (manifest, marker_line(manifest.read_text("utf-8")))
+
+
 def test_image_problems_come_in_the_same_round_as_contrast_errors(root: Path) -> None:
     # was: an image was decoded only once every other error was fixed
     make_tenant(root, "acme", {"colors": {"on_primary": "#0B7E5B"}})

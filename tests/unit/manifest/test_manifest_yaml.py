@@ -320,3 +320,13 @@ def test_every_value_and_key_has_a_one_based_position(manifest: Path) -> None:
     assert (doc.values[("app", "name", "en")].line, doc.values[("app", "name", "en")].col) == (
         4, 14)
     assert (doc.values[("locales", 1)].line, doc.values[("locales", 1)].col) == (2, 15)
+
+
+def test_syntax_messages_quote_a_long_key_or_value_shortened(root: Path, manifest: Path) -> None:
+    long_key = "k" * 500
+    write_marked(manifest, HEAD + f"ids:\n   android: a.b\n  {long_key}: c  # <-\n")
+    d = only(diagnose(root, "acme"), "yaml")
+    assert d.message.startswith("'" + "k" * 39 + "…' is indented 2 spaces")
+    write_marked(manifest, HEAD + "app:\n  name: " + "v" * 500 + ": w  # <-\n")
+    d = only(diagnose(root, "acme"), "yaml")
+    assert d.hint == 'put the whole value in double quotes: name: "…"'
