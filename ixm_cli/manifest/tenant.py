@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -119,16 +120,38 @@ def _check_images(ck: Checker, assets: dict[str, Any]) -> None:
     for role, value in assets.items():
         if not isinstance(value, Path):
             continue
-        problems = check_image(role, value)
-        for problem in problems:
-            ck.error(("assets", role), problem.message, problem.hint)
-        if problems or role not in ("icon_foreground", "icon_monochrome"):
-            continue
-        for found in safezone.check_layers(
-            value if role == "icon_foreground" else None,
-            value if role == "icon_monochrome" else None,
-        ):
-            ck.warn(("assets", found.role), found.message, found.hint)
+        try:
+            info = value.stat()
+            stamp = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            stamp = (0, -1)
+        errors, warnings = _image_findings(role, value, stamp)
+        for message, hint in errors:
+            ck.error(("assets", role), message, hint)
+        for message, hint in warnings:
+            ck.warn(("assets", role), message, hint)
+
+
+Findings = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]
+
+
+@functools.lru_cache(maxsize=64)
+def _image_findings(role: str, path: Path, stamp: tuple[int, int]) -> Findings:
+    """(errors, warnings) as (message, hint) for one source image.
+
+    Kept per file version (``stamp``: mtime and size): a tenant's images are the same under
+    each of its environments and decoding them is the slow part of validate, while a file
+    saved again (``preview --watch``) is a new key and is checked afresh.
+    """
+    problems = check_image(role, path)
+    errors = tuple((p.message, p.hint) for p in problems)
+    if problems or role not in ("icon_foreground", "icon_monochrome"):
+        return errors, ()
+    found = safezone.check_layers(
+        path if role == "icon_foreground" else None,
+        path if role == "icon_monochrome" else None,
+    )
+    return errors, tuple((f.message, f.hint) for f in found)
 
 
 def check_all_environments(
