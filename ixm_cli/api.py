@@ -10,12 +10,12 @@ import functools
 import json
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ixm_cli import bundle, changes, interrupts, overrides, shards, view
-from ixm_cli.build import BUILD_INFO, Built, render_tenant
+from ixm_cli.build import BUILD_INFO, Built, override_layer, render_tenant
 from ixm_cli.buildkey import base_digest, tenant_key
 from ixm_cli.cache import Cache, Info
 from ixm_cli.changes import Change
@@ -25,6 +25,7 @@ from ixm_cli.manifest.brand import Brand
 from ixm_cli.manifest.resolve import PROD, Workspace, apply_environment, environments, get
 from ixm_cli.manifest.tenant import (
     Checked,
+    asset_sources,
     check_all_environments,
     check_tenant,
     load_merged,
@@ -33,8 +34,9 @@ from ixm_cli.manifest.tenant import (
 from ixm_cli.platform_base import bundled_root
 from ixm_cli.publish import publish
 from ixm_cli.show import render_merged, render_resolved
-from ixm_cli.targets import Provided, Registry
+from ixm_cli.targets import Provided, Registry, plan_targets
 from ixm_cli.targets.base import extension_values
+from ixm_cli.tree import Entry, overlay
 
 if TYPE_CHECKING:  # cookiecutter, Jinja and Playwright load only for the commands using them
     from ixm_cli.scaffold import Created
@@ -86,14 +88,34 @@ def validate(
     registry: Registry | None = None,
 ) -> Report:
     ws = Workspace.at(tenants_dir)
-    folders = (registry or Registry.installed()).override_folders()
+    reg = registry or Registry.installed()
+    folders = reg.override_folders()
     slugs = select_tenants(ws, tenants, all_tenants=all_tenants)
     results: list[Checked] = []
     for slug in slugs:
-        results.extend(check_all_environments(ws, slug, folders=folders))
+        results.extend(_with_collisions(r, reg)
+                       for r in check_all_environments(ws, slug, folders=folders))
     shared = shared_team_ids([r for r in results if r.env is None])
     shared += fleet.duplicate_ids(ws, results)
     return Report(results, printable(shared))
+
+
+def _with_collisions(result: Checked, registry: Registry) -> Checked:
+    """What build's overlay would refuse about the overrides and the generated images (an
+    override of an image, a folder where an image goes), so validate refuses it too. Only
+    the image plan is needed (pure, no pixels); every platform counts, as build may pick any."""
+    brand = result.brand
+    if brand is None:
+        return result
+    platforms = frozenset(registry.platforms())
+    try:
+        laid = overrides.collect(brand.manifests, platforms, registry.override_folders())
+        jobs = plan_targets(registry.selected(platforms), asset_sources(brand), platforms)
+        overlay([override_layer(laid), {j.path: Entry(b"", layer="images") for j in jobs}])
+    except IxmError as exc:
+        found = [*result.diagnostics, *printable(exc.diagnostics)]
+        return replace(result, diagnostics=found, brand=None)
+    return result
 
 
 SHARED_TEAM_SHOWN = 5

@@ -64,7 +64,7 @@ def read_folder(folder: Path, *, layer: str) -> Tree:
     }
 
 
-def _override_layer(layers: Iterable[overrides.Override]) -> Tree:
+def override_layer(layers: Iterable[overrides.Override]) -> Tree:
     """Override files as entries that stream from their source when published, with the
     mode overrides.collect chose (an owner-executable gradlew stays 0755)."""
     tree: Tree = {}
@@ -99,7 +99,7 @@ def render_tenant(
     if laid is None:  # every override file listed (and links refused) before rendering
         laid = overrides.collect(brand.manifests, platforms, registry.override_folders())
     base_layer, templates = text_layers(brand, targets, platforms, extensions)
-    override_layer = _override_layer(laid)
+    overridden = override_layer(laid)
     say("  icons and splash screens")
     sources = asset_sources(brand)
     jobs = plan_targets(targets, sources, platforms)
@@ -107,7 +107,7 @@ def render_tenant(
         rel: Entry(data, layer="images")
         for rel, data in render_images(jobs, sources, workers=workers, cache=cache).items()
     }
-    tree = overlay([base_layer, templates, override_layer, images])
+    tree = overlay([base_layer, templates, overridden, images])
     bundles = _bundles(brand, tree, [registry.platform(p) for p in sorted(platforms)])
     tree.update(bundles)
     # Every override file counts, also one a later layer (the child's, an image) replaced.

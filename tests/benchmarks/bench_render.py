@@ -71,7 +71,7 @@ measure(once)
 
 NEW = COMMON + """
 from ixm_cli import overrides
-from ixm_cli.build import _override_layer, text_layers
+from ixm_cli.build import override_layer, text_layers
 from ixm_cli.targets import Registry
 from ixm_cli.tree import overlay
 registry = Registry.installed()
@@ -79,7 +79,7 @@ def once():
     targets = registry.selected(P)
     laid = overrides.collect(brand.manifests, P, registry.override_folders())
     base, templates = text_layers(brand, targets, P)
-    return len(overlay([base, templates, _override_layer(laid)]))
+    return len(overlay([base, templates, override_layer(laid)]))
 measure(once)
 """
 

@@ -641,3 +641,29 @@ def test_a_bad_icon_leaves_an_earlier_output_unchanged(one_tenant: Path) -> None
     assert result.returncode == 1, result.stderr
     assert "error[assets.icon]" in result.stderr
     assert tree(one_tenant / "out") == before
+
+
+@pytest.mark.parametrize(
+    ("rel", "message"),
+    [
+        ("web/icons/icon-192.png",
+         "would be replaced by the generated image web/icons/icon-192.png"),
+        ("web/icons/icon-192.png/readme.txt",
+         "is in the way of the generated image web/icons/icon-192.png"),
+    ],
+    ids=["override-of-an-image", "folder-where-an-image-goes"],
+)
+def test_validate_refuses_what_the_build_refuses_about_images(
+    one_tenant: Path, rel: str, message: str
+) -> None:
+    """validate plans the images (no pixels) and lays the overrides over them as the build
+    does, so it refuses the same overrides, for every platform a build may pick."""
+    path = one_tenant / "tenants/lanlingding/overrides" / rel
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not an icon\n")
+    for args in (("validate", "lanlingding"),
+                 ("build", "lanlingding", "--platform", "web", "--out", "out")):
+        result = ixm(*args, cwd=one_tenant)
+        assert result.returncode == 1, (args, result.stderr)
+        assert message in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
