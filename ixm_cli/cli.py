@@ -851,10 +851,11 @@ def preview(
                 tenants_dir=tenants_dir or _workspace(config_file).tenants, tenant=tenant,
                 env=env, ready=ready, report=report,
                 rendered=lambda v: print(f"ixm: reloaded ({v})", file=sys.stderr, flush=True)))
-        except typer.Exit as exc:
-            if exc.exit_code == 130:  # Ctrl+C is how a watch ends
-                raise typer.Exit(0) from None
-            raise
+        except KeyboardInterrupt as exc:
+            if interrupts.exit_code(exc) != 130:
+                raise  # SIGTERM: the usual one line and exit 143
+            print("ixm: preview stopped", file=sys.stderr)  # Ctrl+C is how a watch ends
+            raise typer.Exit(0) from None
         return
     def sheet() -> api.Preview:
         ws = _workspace(config_file)
