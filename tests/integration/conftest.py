@@ -14,6 +14,8 @@ Fixtures (stable API; the Android, iOS and web modules use them):
   (helpers.NASTY: quotes, ``&``, ``<``, leading ``@``/``?``, ``%s %s``, emoji, CJK,
   Arabic/Hebrew, ``{{ 7*7 }}``) built once per arguments per session; returns its
   ``dist/<slug>`` dir. Call it with no arguments to share one all-platform build.
+* ``playwright`` / ``browser``: Playwright and Debian's Chromium (``helpers.CHROMIUM``,
+  ``CHROMIUM_ARGS``), one per test module.
 
 Helpers live in ``helpers.py`` (``require_tool``, ``require_file``, ``build_tenant_dir``,
 ``NASTY``…); test modules import them with ``from helpers import …`` (pytest puts this
@@ -23,11 +25,13 @@ folder on ``sys.path``). ``require_tool`` is re-exported here for convenience.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
     EXAMPLES,
     NASTY_BASE,
     build_tenant_dir,
@@ -37,6 +41,7 @@ from helpers import (
     require_tool,
     svg_tenant_dir,
 )
+from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from ixm_cli import api
 
@@ -112,3 +117,17 @@ def nasty_tenant(tmp_path_factory: pytest.TempPathFactory) -> BuildExample:
         return cache[key]
 
     return build
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    require_file(CHROMIUM)
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()

@@ -29,6 +29,15 @@ from ruamel.yaml import YAML
 from ixm_cli import api
 
 REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's Chromium, driven by Playwright (never a browser Playwright downloads)."""
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",  # the machine has no network: no doomed requests
+    "--disable-component-update",
+    "--disable-sync",
+]
 EXAMPLES = REPO / "tenants"
 BRAND = "brand.yaml"
 

@@ -17,14 +17,21 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLES, NASTY, copy_tenant, example_slugs, nasty_edit, require_file
+from helpers import (
+    CHROMIUM,
+    EXAMPLES,
+    NASTY,
+    copy_tenant,
+    example_slugs,
+    nasty_edit,
+    require_file,
+)
 from PIL import Image, ImageStat
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page
 from ruamel.yaml import YAML
 
 from ixm_cli import api, colors
@@ -32,14 +39,6 @@ from ixm_cli.manifest.brand import Brand
 
 pytestmark = [pytest.mark.consumer, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 15_000
 IXM = Path(sys.executable).with_name("ixm")
 
@@ -52,19 +51,6 @@ PAIRS = [
     ("secondary", "background"),
 ]
 
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    require_file(CHROMIUM)
-    with sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
 
 
 def _brand(tenants: Path, slug: str, env: str | None = None) -> Brand:

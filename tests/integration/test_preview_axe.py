@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from axe import describe, violations
-from helpers import EXAMPLES, example_slugs, require_file
+from helpers import CHROMIUM, CHROMIUM_ARGS, EXAMPLES, example_slugs, require_file
 from playwright.sync_api import Browser, sync_playwright
 
 from ixm_cli import api
@@ -20,14 +20,6 @@ from ixm_cli.preview import render_errors
 
 pytestmark = [pytest.mark.consumer, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCHEMES = ("light", "dark")
 
 

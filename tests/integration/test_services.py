@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import EXAMPLES, require_file, require_tool
+from helpers import CHROMIUM, CHROMIUM_ARGS, EXAMPLES, require_file, require_tool
 from PIL import Image
 from playwright.sync_api import Browser, sync_playwright
 from test_android import A, Linked, dump_string, expected_from_brand, link_case
@@ -41,9 +41,6 @@ from ixm_cli.targets import ios
 pytestmark = pytest.mark.consumer
 
 LINKS, PUSH = "huaxinding", "ouruanding"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 NOTIFY_PX = {"ldpi": 18, "mdpi": 24, "hdpi": 36, "xhdpi": 48, "xxhdpi": 72, "xxxhdpi": 96}
 FINGERPRINT = re.compile(r"[0-9A-F]{2}(:[0-9A-F]{2}){31}")
 VIEW = "android.intent.action.VIEW"

@@ -36,7 +36,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,13 +44,14 @@ from typing import Any
 import pytest
 from axe import describe, violations
 from helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
     EXAMPLES,
     NASTY,
     NASTY_BASE,
     build_tenant_dir,
     example_slugs,
     nasty_edit,
-    require_file,
 )
 from playwright.sync_api import (
     Browser,
@@ -59,7 +60,6 @@ from playwright.sync_api import (
     Page,
     Playwright,
     Response,
-    sync_playwright,
 )
 from webserver import serve
 
@@ -69,14 +69,6 @@ from ixm_cli.manifest.model import FEATURES
 
 pytestmark = pytest.mark.consumer
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 15_000
 
 # app.js's English and Simplified Chinese module labels (the UI's own strings, not brand data).
@@ -189,19 +181,6 @@ def cases(
     assert found["nasty-rtl"].brand.font_family == NASTY_FONT
     return found
 
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    require_file(CHROMIUM)
-    with sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
 
 
 # Playwright's own console line when a context is made with service_workers="block".
