@@ -6,13 +6,12 @@ tenant's sheet, the fleet grid and the page --watch shows for a broken manifest 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from axe import describe, violations
-from helpers import CHROMIUM, CHROMIUM_ARGS, EXAMPLES, example_slugs, require_file
-from playwright.sync_api import Browser, sync_playwright
+from helpers import EXAMPLES, example_slugs
+from playwright.sync_api import Browser
 
 from ixm_cli import api
 from ixm_cli.errors import error
@@ -21,15 +20,6 @@ from ixm_cli.preview import render_errors
 pytestmark = [pytest.mark.consumer, pytest.mark.slow]
 
 SCHEMES = ("light", "dark")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    require_file(CHROMIUM)
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _audit(browser: Browser, html: Path, scheme: str) -> None:

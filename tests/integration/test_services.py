@@ -22,14 +22,14 @@ import re
 import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, CHROMIUM_ARGS, EXAMPLES, require_file, require_tool
+from helpers import EXAMPLES, require_tool
 from PIL import Image
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from test_android import A, Linked, dump_string, expected_from_brand, link_case
 from webserver import serve
 
@@ -245,15 +245,6 @@ def test_firebase_files_stay_in_their_own_trees_and_bundles(
 
 
 # --- web: the .well-known files, through Chromium ---------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    require_file(CHROMIUM)
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _fetch(browser: Browser, url: str) -> tuple[str, Any]:
