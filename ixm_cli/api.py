@@ -9,17 +9,19 @@ from __future__ import annotations
 import functools
 import json
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from ixm_cli import bundle, changes, interrupts, overrides, shards, view
+from ixm_cli import bundle, changes, index, interrupts, overrides, shards, view
 from ixm_cli.build import BUILD_INFO, Built, override_layer, render_tenant
-from ixm_cli.buildkey import base_digest, tenant_key
+from ixm_cli.buildkey import base_digest, run_digest, tenant_key
 from ixm_cli.cache import Cache, Info
-from ixm_cli.changes import Change
 from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, warning
+from ixm_cli.events import Finished, Listener, Outcome, Started, Status
 from ixm_cli.manifest import fleet, model
 from ixm_cli.manifest.brand import Brand
 from ixm_cli.manifest.resolve import PROD, Workspace, apply_environment, environments, get
@@ -156,19 +158,9 @@ def shared_team_ids(results: Sequence[Checked]) -> list[Diagnostic]:
     return found
 
 
-def _build_in_worker(
-    tenants: Path, slug: str, env: str | None, out_root: Path, plan: _Plan
-) -> Built:
-    result = check_tenant(Workspace(tenants), slug, env,
-                          folders=plan.registry.override_folders())
-    if result.brand is None:
-        raise IxmError(list(result.diagnostics))
-    return _build_one(result.brand, out_root, plan, workers=1)
-
-
 @dataclass(frozen=True)
 class _Plan:
-    """What every tenant of one build shares."""
+    """What every tenant of one build shares (it is pickled to each worker)."""
 
     registry: Registry
     platforms: frozenset[str]
@@ -177,9 +169,53 @@ class _Plan:
     write: bool
     """False for a dry run or --check: compare with what is published, write nothing."""
     cache: Path | None = None
-    base_digest: str = ""
+    run: str = ""
+    """:func:`buildkey.run_digest` of this build: the part of each tenant's key they share."""
     force: bool = False
     """Build even a tenant whose published output has this build's key."""
+
+
+@dataclass(frozen=True)
+class _Done:
+    """How one tenant's task ended, as it travels back from a worker."""
+
+    tenant: str
+    built: Built | None
+    """None when it failed."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Its warnings, and its errors when it failed."""
+    checked: bool
+    """False when its manifest did not check clean (nothing was built)."""
+    duration: float
+    outputs: Mapping[str, str] = field(default_factory=dict)
+    entry: index.Entry | None = None
+    """Its stat index entry, when it was published (or found current) with trusty stats."""
+
+
+def _tenant_task(
+    tenants: Path,
+    slug: str,
+    env: str | None,
+    out_root: Path,
+    plan: _Plan,
+    workers: int,
+    progress: Callable[[str], None] | None = None,
+) -> _Done:
+    """Check one tenant, then build it; in a worker or in the main process. A failure is an
+    outcome, not an exception: the other tenants go on."""
+    start = time.perf_counter()
+    since = time.time_ns()
+    result = check_tenant(Workspace(tenants), slug, env,
+                          folders=plan.registry.override_folders())
+    found = tuple(result.diagnostics)
+    if result.brand is None:
+        return _Done(slug, None, found, False, time.perf_counter() - start)
+    try:
+        built, outputs, entry = _build_one(result.brand, out_root, plan, workers=workers,
+                                           progress=progress, since=since)
+    except IxmError as exc:
+        return _Done(slug, None, (*found, *exc.diagnostics), True, time.perf_counter() - start)
+    return _Done(slug, built, found, True, time.perf_counter() - start, outputs, entry)
 
 
 def _build_one(
@@ -188,55 +224,68 @@ def _build_one(
     plan: _Plan,
     *,
     workers: int,
+    since: int,
     progress: Callable[[str], None] | None = None,
-) -> Built:
+) -> tuple[Built, Mapping[str, str], index.Entry | None]:
+    """Build (or find current) one checked tenant: what it is, its outputs with their
+    sha256, and its stat index entry."""
     laid = overrides.collect(brand.manifests, plan.platforms, plan.registry.override_folders())
-    key = _key(brand, plan, laid)
+    inputs = _inputs(brand, laid)
+    key = tenant_key(run=plan.run, inputs=inputs)
     final = out_root / brand.output_name
+
+    def entry(files: int, bundles: Sequence[str]) -> index.Entry | None:
+        return index.record(
+            run=plan.run, key=key, inputs=[p for _, p in inputs],
+            folders=[m.parent for m in brand.manifests], final=final,
+            outputs=[Path(BUILD_INFO), Path(bundle.MARKER)], count=files, bundles=bundles,
+            since_ns=since,
+        )
+
     if plan.write and not plan.force:
         done = _published(final, key)
         if done is not None:
-            return Built(brand.tenant, brand.env, final, len(done) + 2,
-                         tuple(final / k for k in done if k.startswith("bundles/")),
-                         cached=True)
+            bundles = [k for k in done if k.startswith("bundles/")]
+            return (Built(brand.tenant, brand.env, final, len(done) + 2,
+                          tuple(final / k for k in bundles), cached=True),
+                    done, entry(len(done) + 2, bundles))
     store = None if plan.cache is None else Cache(plan.cache, readonly=not plan.write)
     rendered = render_tenant(brand, registry=plan.registry, platforms=plan.platforms,
                              base=plan.base, extensions=plan.extensions, workers=workers,
                              progress=progress, cache=store, key=key, laid=laid)
-    found: tuple[Change, ...] = ()
-    if plan.write:
-        publish(rendered.tree, out_root, rendered.name)
-    else:
-        found = tuple(changes.compare(rendered.tree, final))
+    # As build-info.json records them (it cannot hold its own digest), cached or not.
+    outputs = {rel.as_posix(): e.sha256() for rel, e in sorted(rendered.tree.items())
+               if rel != PurePosixPath(BUILD_INFO)}
     # The marker publishing adds is a file of the output too.
-    return Built(brand.tenant, brand.env, final, len(rendered.tree) + 1,
-                 tuple(final / rel for rel in rendered.bundles), found)
+    built = Built(brand.tenant, brand.env, final, len(rendered.tree) + 1,
+                  tuple(final / rel for rel in rendered.bundles))
+    if not plan.write:
+        return replace(built, changes=tuple(changes.compare(rendered.tree, final))), outputs, None
+    publish(rendered.tree, out_root, rendered.name)
+    return built, outputs, entry(built.files, [rel.as_posix() for rel in rendered.bundles])
 
 
-def _key(brand: Brand, plan: _Plan, laid: Sequence[overrides.Override]) -> str:
+def _inputs(brand: Brand, laid: Sequence[overrides.Override]) -> list[tuple[str, Path]]:
+    """Each input file of the tenant with the name its key hashes."""
     root = brand.manifests[0].parent.parent.resolve()
     files = {*brand.manifests, *brand.assets.files(), *brand.services.files()}
     # An override's mode is published too (0755 for an owner-executable file): a chmod +x
     # alone must make the tenant stale, so the mode is part of the name the key hashes.
     modes = {f.source: f" (mode {f.mode:o})" for o in laid for f in o.files}
-    return tenant_key(
-        base=plan.base_digest, platforms=plan.platforms, env=brand.env,
-        extensions=plan.extensions,
-        inputs=[(p.resolve().relative_to(root).as_posix() + modes.get(p, ""), p)
-                for p in {*files, *modes}],
-    )
+    return [(p.resolve().relative_to(root).as_posix() + modes.get(p, ""), p)
+            for p in {*files, *modes}]
 
 
-def _published(final: Path, key: str) -> dict[str, str] | None:
+def _published(final: Path, key: str | None) -> dict[str, str] | None:
     """The outputs recorded by ``final``'s build-info.json when it was built with ``key``
-    (and is a whole ixm output), else None."""
+    (any key: None) and is a whole ixm output, else None."""
     try:
         if not (final / bundle.MARKER).is_file():
             return None
         info = json.loads((final / BUILD_INFO).read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(info, dict) or info.get("key") != key:
+    if not isinstance(info, dict) or (key is not None and info.get("key") != key):
         return None
     outputs = info.get("outputs")
     return outputs if isinstance(outputs, dict) else None
@@ -287,6 +336,8 @@ class BuildReport:
     """Tenants left out because they do not define the environment asked for (--all)."""
     pruned: Sequence[Path] = ()
     """Outputs removed because their tenant no longer exists (--prune)."""
+    outcomes: Sequence[Outcome] = ()
+    """How each tenant ended, in the order the run named them (skipped ones last)."""
 
     @property
     def ok(self) -> bool:
@@ -314,6 +365,7 @@ def build(
     cache: Path | None = None,
     force: bool = False,
     prune: bool = False,
+    listen: Listener | None = None,
 ) -> BuildReport:
     """Check, then build each tenant into ``out/<tenant>[@env]/``.
 
@@ -329,79 +381,196 @@ def build(
     With ``write=False`` nothing is written: each built entry lists what a build would
     change. ``shard`` (K/N) and ``changed_since`` (a git revision) narrow the tenants;
     ``cache`` is the image cache's folder; ``force`` rebuilds up-to-date tenants; ``prune``
-    removes outputs of tenants that no longer exist.
+    removes outputs of tenants that no longer exist. ``listen`` hears each tenant start
+    and end (:mod:`ixm_cli.events`) as it happens.
     """
     ws = Workspace.at(tenants_dir)
     reg = (registry or Registry.installed()).with_base(base)
     values = extension_values(reg.targets(), extensions or {}, config_file)
     chosen = reg.parse_platforms(platforms)
-    plan = _Plan(reg, chosen, base or bundled_root(), values, write, cache,
-                 base_digest(reg.provided()), force)
+    norm_env = None if env == PROD else env
+    run = run_digest(base=base_digest(reg.provided()), platforms=chosen, env=norm_env,
+                     extensions=values)
+    plan = _Plan(reg, chosen, base or bundled_root(), values, write, cache, run, force)
     slugs = _scope(ws, tenants, all_tenants=all_tenants, shard=shard,
                    changed_since=changed_since, everything=[plan.base, *_files(config_file)])
     if not slugs:
         return BuildReport([], [])
     skipped: list[str] = []
-    if env not in (None, PROD) and (all_tenants or not tenants):
-        slugs, skipped = _defining(ws, slugs, env)
-    folders = reg.override_folders()
-    checked = [check_tenant(ws, slug, env, folders=folders) for slug in slugs]
-    problems = [d for r in checked for d in r.diagnostics]
-    broken = [r for r in checked if r.brand is None]
-    if broken and (fail_fast or len(broken) == len(checked)):
-        raise IxmError(problems)
-    failed = [r.slug for r in broken]
-    failures: list[Diagnostic] = [
-        d for r in broken for d in r.diagnostics if d.severity is Severity.ERROR]
+    if norm_env is not None and (all_tenants or not tenants):
+        slugs, skipped = _defining(ws, slugs, norm_env)
+    if fail_fast:
+        # Fail-fast promises nothing is written when any manifest has errors: check all first.
+        folders = reg.override_folders()
+        checked = [check_tenant(ws, slug, env, folders=folders) for slug in slugs]
+        if any(r.brand is None for r in checked):
+            raise IxmError([d for r in checked for d in r.diagnostics])
     out_root = out.absolute()
     if write and out_root.is_dir():
         bundle.cleanup_stale(out_root)
-    brands = [r.brand for r in checked if r.brand is not None]
-    built: list[Built] = []
-    if jobs > 1 and len(brands) > 1:
-        # Rendering and Pillow are CPU-bound Python: processes, not threads.
-        # Workers get the slug, not the Brand, and resolve it again: cheap, and it keeps the
-        # Brand free to hold read-only mappings that do not pickle.
-        # Workers die with this process: a killed build must not go on publishing tenants.
-        # On Ctrl-C/SIGTERM the pool stops its workers and waits until their stages are gone.
-        # cleanup: the stage of a worker killed outright (the OOM killer) is gone at once.
-        cleanup = functools.partial(bundle.cleanup_stale, out_root) if write else None
-        with interrupts.worker_pool(min(jobs, len(brands)), cleanup=cleanup) as pool:
-            futures = [
-                pool.submit(
-                    interrupts.run_task, _build_in_worker, ws.tenants, b.tenant, env, out_root,
-                    plan,
-                )
-                for b in brands
-            ]
-            for b, fut in zip(brands, futures, strict=True):
-                try:
-                    result = fut.result()
-                except IxmError as exc:
-                    failures += exc.diagnostics
-                    failed.append(b.tenant)
-                    if fail_fast:
-                        pool.shutdown(cancel_futures=True)
-                        break
-                    continue
-                if progress:
-                    done = "up to date" if result.cached else "built" if write else "rendered"
-                    progress(f"{done} {b.output_name} -> {display_path(result.out)}")
-                built.append(result)
-    else:
-        for b in brands:
-            if progress:
-                progress(f"building {b.output_name} ({', '.join(sorted(chosen))})")
-            try:
-                built.append(_build_one(b, out_root, plan, workers=jobs, progress=progress))
-            except IxmError as exc:
-                failures += exc.diagnostics
-                failed.append(b.tenant)
-                if fail_fast:
-                    break
+    run_ = _Run(ws, plan, norm_env, out_root, len(slugs) + len(skipped), listen, progress)
+    for slug in skipped:
+        run_.skip(slug)
+    try:
+        pending = [slug for slug in slugs if not run_.current(slug)]
+        run_.build(pending, jobs=jobs, fail_fast=fail_fast)
+    finally:
+        run_.save_index()
+    done = [run_.done[s] for s in slugs if s in run_.done]
+    problems = [d for t in done for d in t.diagnostics]
+    if done and all(not t.checked for t in done) and len(done) == len(slugs):
+        raise IxmError(problems)  # no tenant checks clean: nothing to build, say why
+    failed = [t for t in done if t.built is None]
+    failures = [d for t in failed for d in t.diagnostics if d.severity is Severity.ERROR]
     warnings = [d for d in problems if d.severity is Severity.WARNING]
     pruned = _prune(ws, out_root) if prune and write else []
-    return BuildReport(built, warnings, failures, failed, skipped, pruned)
+    return BuildReport([t.built for t in done if t.built is not None], warnings, failures,
+                       [t.tenant for t in failed], skipped, pruned, run_.outcomes(slugs))
+
+
+class _Run:
+    """One build over many tenants: the stat index, the events, and who ended how."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        plan: _Plan,
+        env: str | None,
+        out_root: Path,
+        total: int,
+        listen: Listener | None,
+        progress: Callable[[str], None] | None,
+    ) -> None:
+        self.ws, self.plan, self.env, self.out_root = ws, plan, env, out_root
+        self.total = total
+        self.listen = listen or (lambda _event: None)
+        self.progress = progress
+        self.ended = 0
+        self.done: dict[str, _Done] = {}
+        self.skipped: list[Outcome] = []
+        self.use_index = plan.write and not plan.force
+        self.index = index.load(out_root) if self.use_index else {}
+        self.entries = dict(self.index)
+        self.seen: dict[str, index.Signature | None] = {}
+
+    def name(self, slug: str) -> str:
+        return slug if self.env is None else f"{slug}@{self.env}"
+
+    def _finish(self, outcome: Outcome) -> None:
+        self.ended += 1
+        self.listen(Finished(outcome, self.ended, self.total))
+
+    def skip(self, slug: str) -> None:
+        self.listen(Started(slug, self.env, self.total))
+        outcome = Outcome(slug, self.env, Status.SKIPPED, 0.0)
+        self.skipped.append(outcome)
+        self._finish(outcome)
+
+    def current(self, slug: str) -> bool:
+        """Up to date by the stat index alone: no YAML read, no image decoded."""
+        start = time.perf_counter()
+        entry = self.index.get(self.name(slug))
+        if entry is None or not entry.current(self.plan.run, self.seen):
+            return False
+        final = self.out_root / self.name(slug)
+        outputs = _published(final, entry.key)
+        if outputs is None:
+            return False
+        self.listen(Started(slug, self.env, self.total))
+        built = Built(slug, self.env, final, entry.count,
+                      tuple(final / b for b in entry.bundles), cached=True)
+        self._ended(_Done(slug, built, (), True, time.perf_counter() - start, outputs, entry))
+        return True
+
+    def _ended(self, done: _Done) -> None:
+        self.done[done.tenant] = done
+        name = self.name(done.tenant)
+        if done.entry is not None:
+            self.entries[name] = done.entry
+        else:
+            self.entries.pop(name, None)
+        built = done.built
+        if built is None:
+            status = Status.FAILED
+        else:
+            status = Status.CACHED if built.cached else Status.BUILT
+        self._finish(Outcome(done.tenant, self.env, status, done.duration,
+                             None if built is None else built.out, done.outputs,
+                             done.diagnostics))
+
+    def build(self, slugs: Sequence[str], *, jobs: int, fail_fast: bool) -> None:
+        if jobs <= 1 or len(slugs) <= 1:
+            for slug in slugs:
+                self.listen(Started(slug, self.env, self.total))
+                if self.progress:
+                    platforms = ", ".join(sorted(self.plan.platforms))
+                    self.progress(f"building {self.name(slug)} ({platforms})")
+                done = _tenant_task(self.ws.tenants, slug, self.env, self.out_root, self.plan,
+                                    jobs, self.progress)
+                self._ended(done)
+                if fail_fast and done.built is None:
+                    return
+            return
+        workers = min(jobs, len(slugs))
+        # Rendering and Pillow are CPU-bound Python: processes, not threads. A worker gets
+        # the slug, not the Brand, and checks it there: checking is most of what a fleet
+        # costs, and the main process only hands out work. Workers die with this process:
+        # a killed build must not go on publishing tenants; on Ctrl-C/SIGTERM the pool stops
+        # them and waits until their stages are gone. cleanup: the stage of a worker killed
+        # outright (the OOM killer) is gone at once.
+        cleanup = functools.partial(bundle.cleanup_stale, self.out_root) if self.plan.write \
+            else None
+        queue = iter(slugs)
+        with interrupts.worker_pool(workers, cleanup=cleanup) as pool:
+            running: dict[Future[_Done], str] = {}
+
+            def submit() -> None:
+                slug = next(queue, None)
+                if slug is not None:
+                    self.listen(Started(slug, self.env, self.total))
+                    running[pool.submit(interrupts.run_task, _tenant_task, self.ws.tenants,
+                                        slug, self.env, self.out_root, self.plan, 1)] = slug
+            # One task queued beyond the workers keeps them busy between results; no more,
+            # so a tenant is "started" when a worker is about to take it.
+            for _ in range(workers + 1):
+                submit()
+            while running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in sorted(finished, key=lambda f: slugs.index(running[f])):
+                    running.pop(fut)
+                    done = fut.result()
+                    self._ended(done)
+                    if self.progress and done.built is not None:
+                        verb = "up to date" if done.built.cached else (
+                            "built" if self.plan.write else "rendered")
+                        self.progress(f"{verb} {self.name(done.tenant)} -> "
+                                      f"{display_path(done.built.out)}")
+                    if fail_fast and done.built is None:
+                        pool.shutdown(cancel_futures=True)
+                        for rest in running:
+                            if not rest.cancelled():
+                                self._ended(rest.result())
+                        return
+                    submit()
+
+    def outcomes(self, slugs: Sequence[str]) -> list[Outcome]:
+        """Every tenant's outcome in the order the run named them, skipped ones last."""
+        found = []
+        for slug in slugs:
+            done = self.done.get(slug)
+            if done is None:
+                continue
+            built = done.built
+            status = Status.FAILED if built is None else (
+                Status.CACHED if built.cached else Status.BUILT)
+            found.append(Outcome(slug, self.env, status, done.duration,
+                                 None if built is None else built.out, done.outputs,
+                                 done.diagnostics))
+        return [*found, *self.skipped]
+
+    def save_index(self) -> None:
+        if self.use_index and self.entries != self.index:
+            index.save(self.out_root, self.entries)
 
 
 def _prune(ws: Workspace, out_root: Path) -> list[Path]:

@@ -51,17 +51,19 @@ def base_digest(provided: Sequence[Provided]) -> str:
     return _digest(parts)
 
 
-def tenant_key(
-    *,
-    base: str,
-    platforms: Iterable[str],
-    env: str | None,
-    extensions: Mapping[str, Any],
-    inputs: Iterable[tuple[str, Path]],
+def run_digest(
+    *, base: str, platforms: Iterable[str], env: str | None, extensions: Mapping[str, Any]
 ) -> str:
-    """``inputs``: (name as the output records it, file) for every input of the tenant."""
+    """What every tenant of one build shares: ixm, the targets and base, the platforms, the
+    environment and the extension values."""
+    return _digest([_tool(), base, sorted(platforms), env, extensions])
+
+
+def tenant_key(*, run: str, inputs: Iterable[tuple[str, Path]]) -> str:
+    """``run`` from :func:`run_digest`; ``inputs``: (name as the output records it, file)
+    for every input of the tenant."""
     files = sorted((name, file_digest(path)) for name, path in inputs)
-    return _digest([_tool(), base, sorted(platforms), env, extensions, files])
+    return _digest([run, files])
 
 
 def _digest(value: Any) -> str:

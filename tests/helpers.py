@@ -27,6 +27,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ixm_cli.errors import Diagnostic, Severity
+from ixm_cli.index import INDEX
 from ixm_cli.manifest.resolve import Workspace
 from ixm_cli.manifest.tenant import Checked, check_tenant
 
@@ -390,3 +391,8 @@ def run_ixm(*args: str | Path) -> Any:
     from ixm_cli.cli import app
 
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def listing(out: Path) -> list[str]:
+    """The names in an --out folder, less ixm's stat index (a cache, not an output)."""
+    return sorted(p.name for p in out.iterdir() if p.name != INDEX)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ixm_test_helpers import Marked, make_tenant, marker_col, marker_line, run_ixm
+from ixm_test_helpers import Marked, listing, make_tenant, marker_col, marker_line, run_ixm
 
 from ixm_cli import api
 from ixm_cli.errors import IxmError
@@ -178,7 +178,7 @@ def test_env_staging_writes_its_own_folder_and_bundles(root: Path) -> None:
     (built,) = one_json_document(result.stdout)["built"]
     dist = out / "acme@staging"
     assert (built["tenant"], built["env"], built["out"]) == ("acme", "staging", str(dist))
-    assert sorted(p.name for p in out.iterdir()) == ["acme@staging"]  # prod untouched
+    assert listing(out) == ["acme@staging"]  # prod untouched
     assert sorted(p.name for p in (dist / "bundles").iterdir()) == [
         f"acme@staging-android-{VERSION}.zip", f"acme@staging-web-{VERSION}.zip"
     ]
@@ -211,7 +211,7 @@ def test_an_invalid_manifest_exits_1_and_nothing_is_written(root: Path) -> None:
     document = one_json_document(going.stdout)
     assert (document["ok"], document["failed"]) == (False, ["acme"])
     assert [b["tenant"] for b in document["built"]] == ["good"]
-    assert sorted(p.name for p in out.iterdir()) == ["good"]
+    assert listing(out) == ["good"]
 
 
 def test_a_tenant_with_warnings_only_builds_and_reports_them(root: Path) -> None:
@@ -242,7 +242,7 @@ def test_jobs_2_builds_two_tenants_in_parallel(root: Path) -> None:
     for b in built:
         assert [Path(p).name for p in b["bundles"]] == [f"{b['tenant']}-web-{VERSION}.zip"]
         assert all(Path(p).is_file() for p in b["bundles"])
-    assert sorted(p.name for p in out.iterdir()) == ["acme", "beta"]
+    assert listing(out) == ["acme", "beta"]
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -265,7 +265,7 @@ def test_a_tenant_failing_mid_build_does_not_stop_the_others(root: Path, jobs: s
     assert failure["field"] == "out"
     assert failure["message"].startswith(f"refusing to replace {out / 'beta'}: not made by ixm")
     assert [p.name for p in (out / "beta").iterdir()] == ["keep.txt"]
-    assert sorted(p.name for p in out.iterdir()) == ["acme", "beta", "gamma"]  # no stage left
+    assert listing(out) == ["acme", "beta", "gamma"]  # no stage left
     text = run_ixm("build", "--jobs", jobs, "--platform", "web", "--tenants", root, "--out", out)
     assert text.exit_code == 1
     assert text.stdout == ""

@@ -14,10 +14,13 @@ from pathlib import Path
 
 from ixm_test_helpers import make_tenant, run_ixm
 
+from ixm_cli.index import INDEX
+
 
 def files(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` but the stat index (which records inodes and times)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != INDEX}
 
 
 def entries(cache: Path) -> dict[str, bytes]:

@@ -29,6 +29,7 @@ import pytest
 from ixm_test_helpers import make_tenant
 
 from ixm_cli.errors import display_path
+from ixm_cli.index import INDEX
 
 IXM = [sys.executable, "-m", "ixm_cli"]
 
@@ -56,7 +57,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 def work_folders(out: Path) -> list[str]:
     if not out.is_dir():
         return []
-    return sorted(p.name for p in out.iterdir() if p.name.startswith(".ixm-"))
+    return sorted(p.name for p in out.iterdir() if p.name.startswith(".ixm-") and p.name != INDEX)
 
 
 def assert_located_error(stderr: str, where: Path | str, message: str) -> None:

@@ -13,7 +13,7 @@ import json
 import shutil
 from pathlib import Path
 
-from ixm_test_helpers import dump_yaml, make_tenant, run_ixm
+from ixm_test_helpers import dump_yaml, listing, make_tenant, run_ixm
 from ruamel.yaml import YAML
 
 
@@ -29,7 +29,7 @@ def test_one_broken_tenant_does_not_stop_the_others(tmp_path: Path) -> None:
     result = run_ixm("build", "--all", "--platform", "web", "--jobs", "1", "--tenants", root,
                      "--out", out)
     assert result.exit_code == 1
-    assert sorted(p.name for p in out.iterdir()) == ["alpha", "gamma"]
+    assert listing(out) == ["alpha", "gamma"]
     assert "beta/brand.yaml:" in result.stderr and "error[app.build]" in result.stderr
     assert "1 tenant(s) failed: beta; 2 built" in result.stderr
 
@@ -63,7 +63,7 @@ def test_env_over_every_tenant_skips_those_without_it(tmp_path: Path) -> None:
     result = run_ixm("build", "--env", "staging", "--platform", "web", "--tenants", root,
                      "--out", out)
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["alpha@staging"]
+    assert listing(out) == ["alpha@staging"]
     assert "skipped gamma: it does not define environment 'staging'" in result.stderr
 
     named = run_ixm("build", "gamma", "--env", "staging", "--tenants", root, "--out", out)
@@ -91,4 +91,4 @@ def test_prune_removes_only_ixm_outputs_of_tenants_that_are_gone(tmp_path: Path)
     assert result.exit_code == 0, result.stderr
     assert sorted(Path(p).name for p in json.loads(result.stdout)["pruned"]) == [
         "gamma", "gamma@staging"]
-    assert sorted(p.name for p in out.iterdir()) == ["alpha", "alpha@staging", "notes"]
+    assert listing(out) == ["alpha", "alpha@staging", "notes"]
