@@ -54,6 +54,8 @@ import pytest
 from helpers import EXAMPLES, copy_tenant, example_slugs
 from PIL import Image
 
+from ixm_cli.index import INDEX
+
 IXM = Path(sys.executable).with_name("ixm")  # the console script of this venv
 POLL = 0.002  # seconds between looks at a running build
 PATIENCE = 120.0  # generous upper bound for anything we wait for (never asserted on)
@@ -115,13 +117,16 @@ class Entry:
 
 
 def tree(root: Path) -> dict[str, Entry]:
-    """Every entry under ``root`` (not ``root`` itself), without following links."""
+    """Every entry under ``root`` (not ``root`` itself), without following links; not the
+    stat index, which records this machine's inodes and times by design."""
     found: dict[str, Entry] = {}
     for dirpath, dirnames, filenames in os.walk(root):
         for name in dirnames + filenames:
             path = Path(dirpath, name)
             st = path.lstat()
             rel = path.relative_to(root).as_posix()
+            if rel == INDEX:
+                continue
             if stat.S_ISLNK(st.st_mode):
                 found[rel] = Entry("link", 0, str(path.readlink()))
             elif stat.S_ISDIR(st.st_mode):
@@ -369,7 +374,7 @@ def test_a_killed_build_leaves_the_previous_output_intact(tmp_path: Path) -> Non
 
     ok(ixm(*build, cwd=tmp_path))
     assert work_dirs(out) == []  # every stale stage of the killed builds is gone
-    assert sorted(p.name for p in out.iterdir()) == ["lanlingding"]
+    assert sorted(p.name for p in out.iterdir() if p.name != INDEX) == ["lanlingding"]
     bundles = sorted(p.name for p in (out / "lanlingding" / "bundles").iterdir())
     assert bundles == [f"lanlingding-{p}-5.2.1+522.zip" for p in ("android", "ios", "web")]
 
@@ -394,7 +399,7 @@ def test_a_killed_parallel_build_takes_its_workers_with_it(tmp_path: Path) -> No
                                       if not p.name.startswith(".")) == []
     ok(ixm(*build, cwd=tmp_path))
     assert work_dirs(out) == []
-    assert sorted(p.name for p in out.iterdir()) == ["lanlingding", "xiwangding"]
+    assert sorted(p.name for p in out.iterdir() if p.name != INDEX) == ["lanlingding", "xiwangding"]
 
 
 # --- containment ------------------------------------------------------------------------------
@@ -455,7 +460,7 @@ def test_nothing_is_written_outside_out(tmp_path: Path) -> None:
            cwd=tmp_path / "cwd", env=env))
     assert snapshot() == before
     assert sorted(p.name for p in (tmp_path / "outputs").iterdir()) == ["out"]
-    assert sorted(p.name for p in out.iterdir()) == ["yunzhuding"]
+    assert sorted(p.name for p in out.iterdir() if p.name != INDEX) == ["yunzhuding"]
 
 
 @pytest.mark.parametrize("link", ["a file inside", "the overrides/web folder"])
