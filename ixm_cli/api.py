@@ -396,19 +396,20 @@ def build(
                    changed_since=changed_since, everything=[plan.base, *_files(config_file)])
     if not slugs:
         return BuildReport([], [])
+    out_root = out.absolute()
+    run_ = _Run(ws, plan, norm_env, out_root, listen, progress)
     skipped: list[str] = []
     if norm_env is not None and (all_tenants or not tenants):
-        slugs, skipped = _defining(ws, slugs, norm_env)
+        slugs, skipped = _defining(ws, slugs, norm_env, known=run_.indexed)
     if fail_fast:
         # Fail-fast promises nothing is written when any manifest has errors: check all first.
         folders = reg.override_folders()
         checked = [check_tenant(ws, slug, env, folders=folders) for slug in slugs]
         if any(r.brand is None for r in checked):
             raise IxmError([d for r in checked for d in r.diagnostics])
-    out_root = out.absolute()
     if write and out_root.is_dir():
         bundle.cleanup_stale(out_root)
-    run_ = _Run(ws, plan, norm_env, out_root, len(slugs) + len(skipped), listen, progress)
+    run_.total = len(slugs) + len(skipped)
     for slug in skipped:
         run_.skip(slug)
     try:
@@ -437,12 +438,12 @@ class _Run:
         plan: _Plan,
         env: str | None,
         out_root: Path,
-        total: int,
         listen: Listener | None,
         progress: Callable[[str], None] | None,
     ) -> None:
         self.ws, self.plan, self.env, self.out_root = ws, plan, env, out_root
-        self.total = total
+        self.total = 0
+        """Tenants the run covers, once known."""
         self.listen = listen or (lambda _event: None)
         self.progress = progress
         self.ended = 0
@@ -466,11 +467,17 @@ class _Run:
         self.skipped.append(outcome)
         self._finish(outcome)
 
+    def indexed(self, slug: str) -> bool:
+        """Whether the stat index has this tenant's output as current (it then defines the
+        run's environment, too)."""
+        entry = self.index.get(self.name(slug))
+        return entry is not None and entry.current(self.plan.run, self.seen)
+
     def current(self, slug: str) -> bool:
-        """Up to date by the stat index alone: no YAML read, no image decoded."""
+        """Up to date by the stat index alone (no YAML read, no image decoded): it ends."""
         start = time.perf_counter()
         entry = self.index.get(self.name(slug))
-        if entry is None or not entry.current(self.plan.run, self.seen):
+        if entry is None or not self.indexed(slug):
             return False
         final = self.out_root / self.name(slug)
         outputs = _published(final, entry.key)
@@ -637,12 +644,18 @@ def plan(
     ]
 
 
-def _defining(ws: Workspace, slugs: list[str], env: str) -> tuple[list[str], list[str]]:
+def _defining(
+    ws: Workspace, slugs: list[str], env: str, *, known: Callable[[str], bool]
+) -> tuple[list[str], list[str]]:
     """(tenants that define ``env``, those that do not). A manifest that cannot be read is
-    kept: its check reports why."""
+    kept: its check reports why. ``known`` tenants define it without being read (their
+    output for ``env`` is current)."""
     keep: list[str] = []
     skip: list[str] = []
     for slug in slugs:
+        if known(slug):
+            keep.append(slug)
+            continue
         try:
             merged, _ = load_merged(ws, slug)
         except IxmError:

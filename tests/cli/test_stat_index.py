@@ -231,3 +231,23 @@ def test_jobs_2_records_the_index_in_its_workers(
     report = api.build(tenants_dir=root, out=out, platforms="web", jobs=2)
     assert [o.status for o in report.outcomes] == [Status.CACHED] * 3
     assert pools == []  # nothing left for a worker to check
+
+
+def test_an_environment_build_reads_only_tenants_it_cannot_vouch_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--all --env staging must know which tenants define staging: an up-to-date staging
+    output says so without its manifest being read."""
+    root, out = fleet(tmp_path), tmp_path / "out"
+    settle()
+    build(root, out, env="staging")
+    loaded: list[str] = []
+    real = api.load_merged
+
+    def spy(ws: object, slug: str) -> object:
+        loaded.append(slug)
+        return real(ws, slug)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "load_merged", spy)
+    assert set(build(root, out, env="staging").values()) == {"cached"}
+    assert loaded == []
