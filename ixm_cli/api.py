@@ -461,8 +461,9 @@ class _Run:
         self.ended += 1
         self.listen(Finished(outcome, self.ended, self.total))
 
-    def skip(self, slug: str) -> None:
-        self.listen(Started(slug, self.env, self.total))
+    def skip(self, slug: str, *, started: bool = False) -> None:
+        if not started:
+            self.listen(Started(slug, self.env, self.total))
         outcome = Outcome(slug, self.env, Status.SKIPPED, 0.0)
         self.skipped.append(outcome)
         self._finish(outcome)
@@ -554,8 +555,10 @@ class _Run:
                                       f"{display_path(done.built.out)}")
                     if fail_fast and done.built is None:
                         pool.shutdown(cancel_futures=True)
-                        for rest in running:
-                            if not rest.cancelled():
+                        for rest, slug in running.items():
+                            if rest.cancelled():  # started (queued), never run
+                                self.skip(slug, started=True)
+                            else:
                                 self._ended(rest.result())
                         return
                     submit()

@@ -2,7 +2,8 @@
 
 The library emits these and never prints; presenters (a live bar on a terminal, a plain line
 per tenant in a log, JSON lines for a pipeline, the build report) are built on them. Every
-tenant a run covers ends with exactly one :class:`Finished`, whatever became of it.
+tenant that starts ends with exactly one :class:`Finished`, whatever became of it; only
+--fail-fast leaves tenants that never start.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ class Status(str, enum.Enum):
     CACHED = "cached"
     """Its published output already is this build's (same build key): nothing to do."""
     SKIPPED = "skipped"
-    """Left out: it does not define the environment asked for (--all --env E)."""
+    """Left out: it does not define the environment asked for (--all --env E), or it was
+    waiting for a worker when --fail-fast stopped the run."""
     FAILED = "failed"
     """Its manifest has errors, or building it failed; the others still ran."""
 
