@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ixm_cli import bundle, changes, index, interrupts, overrides, shards, view
 from ixm_cli.build import BUILD_INFO, Built, override_layer, render_tenant
 from ixm_cli.buildkey import base_digest, run_digest, tenant_key
-from ixm_cli.cache import Cache, Info
+from ixm_cli.cache import Cache, Info, Spec
 from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, warning
 from ixm_cli.events import Finished, Listener, Outcome, Started, Status
 from ixm_cli.manifest import fleet, model
@@ -168,7 +168,7 @@ class _Plan:
     extensions: Mapping[str, Mapping[str, Any]]
     write: bool
     """False for a dry run or --check: compare with what is published, write nothing."""
-    cache: Path | None = None
+    cache: Spec | None = None
     run: str = ""
     """:func:`buildkey.run_digest` of this build: the part of each tenant's key they share."""
     force: bool = False
@@ -249,7 +249,7 @@ def _build_one(
             return (Built(brand.tenant, brand.env, final, len(done) + 2,
                           tuple(final / k for k in bundles), cached=True),
                     done, entry(len(done) + 2, bundles))
-    store = None if plan.cache is None else Cache(plan.cache, readonly=not plan.write)
+    store = None if plan.cache is None else Cache.of(plan.cache, readonly=not plan.write)
     rendered = render_tenant(brand, registry=plan.registry, platforms=plan.platforms,
                              base=plan.base, extensions=plan.extensions, workers=workers,
                              progress=progress, cache=store, key=key, laid=laid)
@@ -258,7 +258,8 @@ def _build_one(
                if rel != PurePosixPath(BUILD_INFO)}
     # The marker publishing adds is a file of the output too.
     built = Built(brand.tenant, brand.env, final, len(rendered.tree) + 1,
-                  tuple(final / rel for rel in rendered.bundles))
+                  tuple(final / rel for rel in rendered.bundles),
+                  warnings=tuple(store.warnings) if store is not None else ())
     if not plan.write:
         return replace(built, changes=tuple(changes.compare(rendered.tree, final))), outputs, None
     publish(rendered.tree, out_root, rendered.name)
@@ -310,12 +311,35 @@ def targets(*, registry: Registry | None = None, base: Path | None = None) -> li
     return (registry or Registry.installed()).with_base(base).provided()
 
 
-def cache_info(*, cache: Path) -> Info:
-    return Cache(cache).info()
+def cache_info(*, cache: Path | Spec) -> list[Info]:
+    """Entries and bytes of each level: the local folder, then the remote store (if any)."""
+    store = Cache.of(_spec(cache))
+    return [store.info(), *_present(store.remote_info())]
 
 
-def cache_prune(*, cache: Path, max_bytes: int) -> Info:
-    return Cache(cache).prune(max_bytes)
+def cache_prune(*, cache: Path | Spec, max_bytes: int) -> list[Info]:
+    """Each level cut to ``max_bytes``, oldest entries first (for a remote store, by its
+    LastModified: the store's own clock, not this machine's)."""
+    store = Cache.of(_spec(cache))
+    return [store.prune(max_bytes), *_present(store.prune_remote(max_bytes))]
+
+
+def _spec(cache: Path | Spec) -> Spec:
+    return Spec(cache) if isinstance(cache, Path) else cache
+
+
+def _present(info: Info | None) -> list[Info]:
+    return [] if info is None else [info]
+
+
+def _once(found: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """Worker processes each meet a failing remote cache on their own: one warning per run
+    (the first), while other warnings are only deduplicated."""
+    seen: dict[tuple[Any, ...], Diagnostic] = {}
+    for d in found:
+        seen.setdefault(("cache",) if d.field == "cache" else (d.field, d.message, d.location),
+                        d)
+    return list(seen.values())
 
 
 def schema(*, tenant_json: bool = False) -> dict[str, Any]:
@@ -362,7 +386,7 @@ def build(
     fail_fast: bool = False,
     shard: str | None = None,
     changed_since: str | None = None,
-    cache: Path | None = None,
+    cache: Path | Spec | None = None,
     force: bool = False,
     prune: bool = False,
     listen: Listener | None = None,
@@ -380,9 +404,10 @@ def build(
     values of its extension points (``config_file`` names where they came from, for errors).
     With ``write=False`` nothing is written: each built entry lists what a build would
     change. ``shard`` (K/N) and ``changed_since`` (a git revision) narrow the tenants;
-    ``cache`` is the image cache's folder; ``force`` rebuilds up-to-date tenants; ``prune``
-    removes outputs of tenants that no longer exist. ``listen`` hears each tenant start
-    and end (:mod:`ixm_cli.events`) as it happens.
+    ``cache`` is the image cache (a folder, or a :class:`Spec`: a folder with a remote store
+    behind it); ``force`` rebuilds up-to-date tenants; ``prune`` removes outputs of tenants
+    that no longer exist. ``listen`` hears each tenant start and end (:mod:`ixm_cli.events`)
+    as it happens.
     """
     ws = Workspace.at(tenants_dir)
     reg = (registry or Registry.installed()).with_base(base)
@@ -391,7 +416,8 @@ def build(
     norm_env = None if env == PROD else env
     run = run_digest(base=base_digest(reg.provided()), platforms=chosen, env=norm_env,
                      extensions=values)
-    plan = _Plan(reg, chosen, base or bundled_root(), values, write, cache, run, force)
+    plan = _Plan(reg, chosen, base or bundled_root(), values, write,
+                 None if cache is None else _spec(cache), run, force)
     slugs = _scope(ws, tenants, all_tenants=all_tenants, shard=shard,
                    changed_since=changed_since, everything=[plan.base, *_files(config_file)])
     if not slugs:
@@ -424,6 +450,7 @@ def build(
     failed = [t for t in done if t.built is None]
     failures = [d for t in failed for d in t.diagnostics if d.severity is Severity.ERROR]
     warnings = [d for d in problems if d.severity is Severity.WARNING]
+    warnings += _once([d for t in done if t.built is not None for d in t.built.warnings])
     pruned = _prune(ws, out_root) if prune and write else []
     return BuildReport([t.built for t in done if t.built is not None], warnings, failures,
                        [t.tenant for t in failed], skipped, pruned, run_.outcomes(slugs))

@@ -20,6 +20,7 @@ from ixm_cli import __version__, bundle, jsontext, overrides
 from ixm_cli.assets import AssetJob, AssetSources, render_assets
 from ixm_cli.cache import Cache, file_digest, image_key
 from ixm_cli.changes import Change
+from ixm_cli.errors import Diagnostic
 from ixm_cli.fsutil import walk_files
 from ixm_cli.manifest.brand import Brand
 from ixm_cli.manifest.tenant import asset_sources
@@ -45,6 +46,8 @@ class Built:
     """What the build would change on disk (a dry run or --check; empty when written)."""
     cached: bool = False
     """Skipped: the published output already is this build's (same build key)."""
+    warnings: tuple[Diagnostic, ...] = ()
+    """Problems that did not stop this tenant (the remote cache failing: a local build)."""
 
 
 @dataclass(frozen=True)
@@ -130,17 +133,14 @@ def render_images(
         job.path: image_key(job.render_key, {r: digests[r] for r in job.image_roles})
         for job in jobs
     }
-    found: dict[str, bytes] = {}
-    for key in dict.fromkeys(keys.values()):
-        data = cache.get(key)
-        if data is not None:
-            found[key] = data
+    found = cache.get_many(keys.values())
     missing = [job for job in jobs if keys[job.path] not in found]
     if missing:
+        made: dict[str, bytes] = {}
         for rel, data in render_assets(missing, sources, workers=workers).items():
-            if keys[rel] not in found:
-                found[keys[rel]] = data
-                cache.put(keys[rel], data)
+            made.setdefault(keys[rel], data)
+        cache.put_many(made)
+        found.update(made)
     return {job.path: found[keys[job.path]] for job in sorted(jobs, key=lambda j: j.path)}
 
 

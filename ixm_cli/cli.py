@@ -28,6 +28,7 @@ from ixm_cli import (
     resources,
     shards,
 )
+from ixm_cli.cache import Spec
 from ixm_cli.errors import Diagnostic, IxmError, Location, Severity, display_path
 from ixm_cli.targets import Registry
 
@@ -640,7 +641,7 @@ cache_app = typer.Typer(help="The build cache named in ixm.toml (cache = …).",
 app.add_typer(cache_app, name="cache")
 
 
-def _cache_folder(config_file: Path | None) -> Path:
+def _cache_folder(config_file: Path | None) -> Spec:
     ws = _workspace(config_file)
     if ws.cache is None:
         raise IxmError.single("cache", "no cache is configured", None,
@@ -659,9 +660,9 @@ def _size(value: str) -> int:
 
 @cache_app.command("info")
 def cache_info(config_file: ConfigFile = None) -> None:
-    """How many entries and bytes the cache holds."""
-    info = _run(lambda: api.cache_info(cache=_cache_folder(config_file)))
-    print(f"{display_path(info.root)}: {info.entries} entries, {info.bytes} bytes")
+    """How many entries and bytes the cache holds (each level: local, then remote)."""
+    for info in _run(lambda: api.cache_info(cache=_cache_folder(config_file))):
+        print(f"{info.label()}: {info.entries} entries, {info.bytes} bytes")
 
 
 @cache_app.command("prune")
@@ -671,10 +672,12 @@ def cache_prune(
     ] = "0",
     config_file: ConfigFile = None,
 ) -> None:
-    """Remove the oldest entries until the cache fits --max-size (default: empty it)."""
+    """Remove the oldest entries until the cache fits --max-size (default: empty it); with a
+    remote store, each level is cut to --max-size."""
     limit = _size(max_size)
-    info = _run(lambda: api.cache_prune(cache=_cache_folder(config_file), max_bytes=limit))
-    print(f"{display_path(info.root)}: {info.entries} entries, {info.bytes} bytes")
+    for info in _run(lambda: api.cache_prune(cache=_cache_folder(config_file),
+                                             max_bytes=limit)):
+        print(f"{info.label()}: {info.entries} entries, {info.bytes} bytes")
 
 
 class TargetsFormat(str, enum.Enum):

@@ -10,7 +10,8 @@ base = "vendor/base"          # a folder laid out like brand_templates/, or an i
 tenants = "tenants"
 out = "dist"
 platforms = ["android", "ios"]   # the default selection of `ixm build`
-cache = ".ixm-cache"          # derived images by content, shared by every tenant
+cache = ".ixm-cache"          # derived images by content, shared by every tenant; or
+                              # "s3://bucket/prefix": shared by every runner (see remote.py)
 
 [extensions.android]          # extension points of the base's templates
 gradle_plugins = [{ id = "com.google.gms.google-services", version = "4.4.2" }]
@@ -33,6 +34,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ixm_cli import remote
+from ixm_cli.cache import LOCAL_FOLDER, Spec
 from ixm_cli.errors import Diagnostic, IxmError, Location, error, pydantic_message
 
 if sys.version_info >= (3, 11):
@@ -69,8 +72,8 @@ class Config:
     out: Path = Path("dist")
     platforms: str | None = None
     """The default ``--platform`` value (comma-separated), or None for every default target."""
-    cache: Path | None = None
-    """The build cache's folder (None: no cache)."""
+    cache: Spec | None = None
+    """The build cache: its folder, and a shared remote store behind it (None: no cache)."""
     extensions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Raw ``[extensions.<target>]`` tables; each target validates its own."""
 
@@ -101,7 +104,7 @@ def load(path: Path | None) -> Config:
         tenants=folder / data.tenants if data.tenants else Config.tenants,
         out=folder / data.out if data.out else Config.out,
         platforms=",".join(data.platforms) if data.platforms is not None else None,
-        cache=folder / data.cache if data.cache else None,
+        cache=_cache(path, folder, data.cache) if data.cache else None,
         extensions=data.extensions,
     )
 
@@ -141,6 +144,38 @@ def _problem(path: Path, e: Any) -> Diagnostic:
         message = f"{key}: {pydantic_message(e['msg'])}"
         hint = "see the README's ixm.toml section"
     return error("config", message, Location(path), hint)
+
+
+def _cache(path: Path, folder: Path, value: str) -> Spec:
+    """A folder (relative to ixm.toml), or ``s3://bucket/prefix`` with ``.ixm-cache/`` next
+    to ixm.toml as its local first level."""
+    if not remote.is_url(value):
+        return Spec(folder / value)
+    where = _value_location(path, "cache")
+    try:
+        url = remote.parse(value, where)
+    except ValueError as exc:
+        message, hint = exc.args
+        raise IxmError.single("config", f"cache: {message}", where, hint) from None
+    return Spec(folder / LOCAL_FOLDER, url)
+
+
+def _value_location(path: Path, key: str) -> Location:
+    """Where the top-level ``key = value`` starts its value (tomllib keeps no positions; a
+    top-level key is a line of its own before the first table)."""
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return Location(path)
+    names = "|".join(re.escape(q + key + q) for q in ("", '"', "'"))
+    pattern = re.compile(rf"\s*(?:{names})\s*=\s*")
+    for number, line in enumerate(lines, 1):
+        if line.lstrip().startswith("["):
+            break
+        found = pattern.match(line)
+        if found:
+            return Location(path, number, found.end() + 1)
+    return Location(path)
 
 
 def _base(path: Path, folder: Path, value: str) -> Path:

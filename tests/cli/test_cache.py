@@ -114,3 +114,27 @@ def test_no_cache_configured_is_a_clear_error(tmp_path: Path) -> None:
     result = run_ixm("cache", "info", "--config", tmp_path / "ixm.toml")
     assert result.exit_code == 1
     assert 'add cache = ".ixm-cache" to ixm.toml' in result.stderr
+
+
+def test_a_remote_cache_with_credentials_is_refused_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "ixm.toml").write_text(
+        'tenants = "tenants"\n'
+        '# the shared cache\n'
+        'cache  =  "s3://AKIAEXAMPLE:wJalrSECRET@ixm-cache/ci"\n')
+    for args in (["cache", "info"], ["build", "--all"]):
+        result = run_ixm(*args, "--config", tmp_path / "ixm.toml")
+        assert result.exit_code == 1
+        assert "ixm.toml:3:11: error[config]: cache: cache URL holds credentials" in (
+            result.stderr)
+        assert "AWS_ACCESS_KEY_ID" in result.stderr
+        assert "wJalrSECRET" not in result.stderr + result.stdout
+        assert "Traceback" not in result.stderr
+
+
+def test_a_bad_bucket_name_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "ixm.toml").write_text('cache = "s3://My_Bucket/ci"\n')
+    result = run_ixm("cache", "info", "--config", tmp_path / "ixm.toml")
+    assert result.exit_code == 1
+    assert "ixm.toml:1:9: error[config]: cache: 'My_Bucket' is not a valid bucket name" in (
+        result.stderr)
+    assert "hint: bucket names are 3-63 characters" in result.stderr
