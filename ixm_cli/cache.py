@@ -98,7 +98,12 @@ class Cache:
                         "building with the local cache only", self.remote.origin, hint)]
 
     def _store(self) -> remote.Store | None:
-        return None if self.remote is None else remote.store(self.remote)
+        """The remote level, or None: none configured, or it failed (then noted)."""
+        if self.remote is None:
+            return None
+        store = remote.store(self.remote)
+        self._note(store)
+        return None if store.down() is not None else store
 
     def _note(self, store: remote.Store) -> None:
         down = store.down()
@@ -128,9 +133,9 @@ class Cache:
                 blobs = list(pool.map(store.get, absent))
             self._note(store)
             for key, blob in zip(absent, blobs, strict=True):
-                data = None if blob is None else _verified(blob)
                 if blob is None:
                     continue
+                data = _verified(blob)
                 if data is None:
                     self.corrupt += 1
                     continue
@@ -191,17 +196,16 @@ class Cache:
     def remote_info(self) -> Info | None:
         """The remote level's entries and bytes (None without one); a store that cannot be
         listed is an :class:`IxmError` here: the user asked about it."""
-        store = self._store()
-        if store is None or self.remote is None:
+        if self.remote is None:
             return None
-        listed = _listing(store)
+        listed = _listing(remote.store(self.remote))
         return Info(self.remote, len(listed), sum(e.size for e in listed))
 
     def prune_remote(self, max_bytes: int) -> Info | None:
         """Remove the oldest remote entries (by LastModified) until ``max_bytes`` fit."""
-        store = self._store()
-        if store is None:
+        if self.remote is None:
             return None
+        store = remote.store(self.remote)
         listed = sorted(_listing(store), key=lambda e: (e.modified, e.key))
         total = sum(e.size for e in listed)
         doomed = []

@@ -247,3 +247,18 @@ def test_cache_info_and_prune_cover_the_remote(s3: S3, tmp_path: Path) -> None:
     assert down.exit_code == 1
     assert f"error[cache]: remote cache {URL}/: cannot connect to" in down.stderr
     assert "Traceback" not in down.stderr
+
+
+def test_a_dry_run_reads_the_remote_and_writes_nothing(
+    s3: S3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = workspace(tmp_path, tenants=1)
+    build(config, tmp_path / "out", "--jobs", "1")
+    stored = s3.objects()
+    clear(local_cache(config))
+    no_rendering(monkeypatch)  # every image from the store, even in a dry run
+    result = build(config, tmp_path / "elsewhere", "--jobs", "1", "--dry-run")
+    assert "create" in result.stdout
+    assert s3.objects() == stored
+    assert not any(p.is_file() for p in local_cache(config).rglob("*"))
+    assert not (tmp_path / "elsewhere").exists()
