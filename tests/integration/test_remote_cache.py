@@ -14,6 +14,7 @@ through the standard ``AWS_ENDPOINT_URL`` and credential variables. No client is
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -65,10 +66,14 @@ class S3:
             self.process.wait(10)
 
 
-@pytest.fixture
-def s3(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[S3]:
+@contextlib.contextmanager
+def server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+           **server_env: str) -> Iterator[S3]:
+    """moto's S3 server in a process of its own on 127.0.0.1 (a free port), and the standard
+    AWS variables pointing at it."""
     process = subprocess.Popen([sys.executable, "-c", _SERVER], stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
+                               stderr=subprocess.DEVNULL, text=True,
+                               env={**os.environ, **server_env})
     try:
         assert process.stdout is not None
         port = int(process.stdout.readline())
@@ -84,12 +89,17 @@ def s3(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[S3]:
         monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
         monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
         monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        client = boto3.client("s3")
-        client.create_bucket(Bucket=BUCKET)
-        yield S3(endpoint, process, client)
+        yield S3(endpoint, process, boto3.client("s3"))
     finally:
         process.kill()
         process.wait(10)
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[S3]:
+    with server(monkeypatch, tmp_path) as store:
+        store.client.create_bucket(Bucket=BUCKET)
+        yield store
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -262,3 +272,26 @@ def test_a_dry_run_reads_the_remote_and_writes_nothing(
     assert s3.objects() == stored
     assert not any(p.is_file() for p in local_cache(config).rglob("*"))
     assert not (tmp_path / "elsewhere").exists()
+
+
+def test_a_missing_bucket_is_named_in_the_warning(s3: S3, tmp_path: Path) -> None:
+    config = workspace(tmp_path, tenants=1)
+    config.write_text('tenants = "tenants"\ncache = "s3://no-such-bucket/ci"\n')
+    result = build(config, tmp_path / "out", "--jobs", "1", "--format", "json")
+    (found,) = cache_warnings(result)
+    assert f"the bucket does not exist at {s3.endpoint}" in found["message"]
+    assert "create it" in found["hint"]
+
+
+def test_refused_credentials_are_one_warning_with_a_credentials_hint(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # moto checks signatures against its own IAM users once this count is used up: the
+    # test's keys are unknown to it, as a revoked key is to a real store.
+    with server(monkeypatch, tmp_path, INITIAL_NO_AUTH_ACTION_COUNT="0"):
+        config = workspace(tmp_path, tenants=2)
+        result = build(config, tmp_path / "out", "--jobs", "2", "--format", "json")
+    (found,) = cache_warnings(result)
+    assert "access denied (InvalidAccessKeyId)" in found["message"]
+    assert "AWS_ACCESS_KEY_ID" in found["hint"] and "s3:ListBucket" in found["hint"]
+    assert json.loads(result.stdout)["ok"] is True
