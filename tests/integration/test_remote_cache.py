@@ -31,6 +31,7 @@ from ixm_test_helpers import make_tenant, run_ixm
 
 from ixm_cli import build as build_module
 from ixm_cli import remote
+from ixm_cli.index import INDEX
 
 pytestmark = [pytest.mark.consumer, pytest.mark.slow]
 
@@ -103,8 +104,9 @@ def s3(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[S3]:
 
 
 def files(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` but the stat index (which records inodes and times)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != INDEX}
 
 
 def workspace(tmp_path: Path, tenants: int = 2) -> Path:
