@@ -519,11 +519,11 @@ class _Run:
 
     def _ended(self, done: _Done) -> None:
         self.done[done.tenant] = done
-        name = self.name(done.tenant)
+        # A tenant without a new entry (it failed, or its files were too new to trust)
+        # keeps its old one: it no longer matches anything, and a failed build leaves the
+        # index as it was.
         if done.entry is not None:
-            self.entries[name] = done.entry
-        else:
-            self.entries.pop(name, None)
+            self.entries[self.name(done.tenant)] = done.entry
         built = done.built
         if built is None:
             status = Status.FAILED

@@ -316,10 +316,17 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs. A killed build whose exit nobody has collected yet is a zombie,
+    which ``kill(pid, 0)`` still finds: a worker forked just before the kill and arming its
+    death signal just after must see its parent as gone (Linux: /proc tells the state)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # pragma: no cover - exists, owned by someone else
         return True
-    return True
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc: kill() is all there is to know
+    return text[text.rindex(")") + 2 :][:1] not in ("Z", "X")
