@@ -342,8 +342,15 @@ def _once(found: Sequence[Diagnostic]) -> list[Diagnostic]:
     return list(seen.values())
 
 
-def schema(*, tenant_json: bool = False) -> dict[str, Any]:
-    """JSON Schema of brand.yaml, or (``tenant_json``) of the runtime config tenant.json."""
+def schema(*, tenant_json: bool = False, report: bool = False) -> dict[str, Any]:
+    """JSON Schema of brand.yaml, or of the runtime config tenant.json (``tenant_json``), or
+    of the build report (``report``: ``ixm build --format json`` / ``--report FILE``)."""
+    if tenant_json and report:
+        raise ValueError("schema: tenant_json and report name different documents; pick one")
+    if report:
+        from ixm_cli import report as build_report
+
+        return build_report.json_schema()
     return view.tenant_json_schema() if tenant_json else model.json_schema()
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import errno
 import os
 import re
 import sys
+import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -22,9 +25,12 @@ from ixm_cli import (
     bundle,
     changes,
     config,
+    events,
     faults,
     interrupts,
     output,
+    progress,
+    report,
     resources,
     shards,
 )
@@ -39,6 +45,8 @@ except ImportError:  # pragma: no cover - depends on the installed typer
 
 DEFAULT_OUT = Path("dist")
 _WANTS_JSON = "ixm.wants_json"
+_JSON_DOCUMENT = "ixm.json_document"
+"""A command's own JSON document for an interrupt or usage error it saw (ctx.meta)."""
 
 
 def _wants_json(args: Sequence[str]) -> bool:
@@ -127,7 +135,7 @@ class IxmGroup(TyperGroup):
                     _flush_stdout()
         except UsageError as exc:
             if wants_json:
-                _usage_json(exc)
+                _usage_json(exc, ctx.meta.get(_JSON_DOCUMENT))
             raise
         except output.StdoutError as exc:
             _silence_stdout()
@@ -143,8 +151,8 @@ class IxmGroup(TyperGroup):
             raise typer.Exit(1) from None
         except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM, after every cleanup has run
             if wants_json:
-                _try_json({"ok": False, "interrupted": interrupts.signal_name(exc),
-                           "diagnostics": []})
+                _try_json(ctx.meta.get(_JSON_DOCUMENT) or {
+                    "ok": False, "interrupted": interrupts.signal_name(exc), "diagnostics": []})
             print(
                 f"ixm: interrupted ({interrupts.signal_name(exc)}); unfinished outputs were "
                 "removed, earlier ones are as they were",
@@ -178,8 +186,13 @@ def _try_json(document: dict[str, Any]) -> None:
         _silence_stdout()
 
 
-def _usage_json(exc: UsageError) -> None:
-    _try_json({"ok": False, "usage_error": exc.format_message(), "diagnostics": []})
+def _usage_json(exc: UsageError, document: dict[str, Any] | None = None) -> None:
+    """The one JSON document of a usage error: the command's own (``document``; ``build``'s
+    report, also when its arguments did not parse), else ok/usage_error/diagnostics."""
+    if document is None and exc.ctx is not None and exc.ctx.command.name == "build":
+        document = report.usage(exc.format_message()).document()
+    _try_json(document or {"ok": False, "usage_error": exc.format_message(),
+                           "diagnostics": []})
 
 
 app = typer.Typer(
@@ -241,55 +254,81 @@ def main(
     _state["debug"] = debug
 
 
-def _run(action: Callable[[], T], *, json_errors: bool = False) -> T:
-    """The one error boundary: domain and environment errors exit 1, bugs exit 3.
+@dataclass(frozen=True)
+class _Failure:
+    """How a command failed, before anything is printed: ``code`` 1 (the user's to fix:
+    ``diagnostics`` say how) or 3 (a bug: ``internal``)."""
+
+    code: int
+    diagnostics: Sequence[Diagnostic] = ()
+    internal: Exception | None = None
+
+    def internal_text(self) -> str | None:
+        exc = self.internal
+        return None if exc is None else output.public_text(f"{type(exc).__name__}: {exc}")
+
+
+def _attempt(action: Callable[[], T]) -> T | _Failure:
+    """The one error boundary: domain and environment errors are exit 1, bugs exit 3.
 
     A full disk, a read-only or vanished folder, a name over the file system's limit: the
     user's to fix, so exit 1 naming the path (``faults``). Anything else is a bug: exit 3,
-    the traceback with ``--debug``. Interrupts pass through to ``IxmGroup.invoke``.
+    the traceback with ``--debug``. Interrupts and usage errors pass through to
+    ``IxmGroup.invoke``.
     """
     try:
         return action()
     except (typer.Exit, UsageError):
         raise
     except IxmError as exc:
-        _fail(exc.diagnostics, json_errors=json_errors)
+        return _Failure(1, exc.diagnostics)
     except OSError as exc:
         if not faults.is_environment(exc):
-            _internal(exc, json_errors=json_errors)
-        _fail([faults.diagnose(exc, field="path")], json_errors=json_errors)
+            return _Failure(3, internal=exc)
+        return _Failure(1, [faults.diagnose(exc, field="path")])
     except BrokenProcessPool:
-        _fail(faults.worker_died().diagnostics, json_errors=json_errors)
+        return _Failure(1, faults.worker_died().diagnostics)
     except Exception as exc:  # noqa: BLE001 - the boundary for bugs
-        _internal(exc, json_errors=json_errors)
+        return _Failure(3, internal=exc)
 
 
-def _fail(diagnostics: Sequence[Diagnostic], *, json_errors: bool) -> NoReturn:
-    if json_errors:
-        output.print_json(
-            {"ok": False, "diagnostics": [output.diagnostic_data(d) for d in diagnostics]}
-        )
-    output.print_text(diagnostics)
-    raise typer.Exit(1) from None
+def _run(action: Callable[[], T], *, json_errors: bool = False) -> T:
+    """``action()``, or its failure reported (JSON on stdout with ``json_errors``) and
+    exited with."""
+    result = _attempt(action)
+    if isinstance(result, _Failure):
+        _exit(result, json_errors=json_errors)
+    return result
 
 
-def _internal(exc: Exception, *, json_errors: bool) -> NoReturn:
-    if _state["debug"]:
-        traceback.print_exc()
+def _exit(
+    failure: _Failure,
+    *,
+    json_errors: bool,
+    document: dict[str, Any] | None = None,
+    printed: Collection[Diagnostic] = (),
+) -> NoReturn:
+    """Report ``failure`` and exit with its code. ``document`` is the command's own JSON
+    document for it (the default: ok, diagnostics and internal_error); ``printed``
+    diagnostics were already shown on stderr."""
+    exc = failure.internal
+    if exc is not None and _state["debug"]:
+        traceback.print_exception(type(exc), exc, exc.__traceback__)
     if json_errors:  # a pipeline reading stdout still gets its one JSON document
-        output.print_json(
-            {
-                "ok": False,
-                "internal_error": output.public_text(f"{type(exc).__name__}: {exc}"),
-                "diagnostics": [],
-            }
+        if document is None:
+            document = {"ok": False,
+                        "diagnostics": [output.diagnostic_data(d) for d in failure.diagnostics]}
+            if exc is not None:
+                document["internal_error"] = failure.internal_text()
+        output.print_json(document)
+    output.print_text(d for d in failure.diagnostics if d not in printed)
+    if exc is not None:
+        print(
+            f"ixm: internal error ({type(exc).__name__}): {output.public_text(str(exc))}\n"
+            "  this is a bug in ixm, not in your input; rerun with --debug and report it",
+            file=sys.stderr,
         )
-    print(
-        f"ixm: internal error ({type(exc).__name__}): {output.public_text(str(exc))}\n"
-        "  this is a bug in ixm, not in your input; rerun with --debug and report it",
-        file=sys.stderr,
-    )
-    raise typer.Exit(3) from None
+    raise typer.Exit(failure.code) from None
 
 
 @app.command()
@@ -379,9 +418,17 @@ def schema(
     tenant_json: Annotated[
         bool, typer.Option("--tenant-json", help="The schema of the runtime config tenant.json.")
     ] = False,
+    build_report: Annotated[
+        bool, typer.Option("--report", help="The schema of the build report (ixm build "
+                           "--format json, --report FILE).")
+    ] = False,
 ) -> None:
-    """Print the JSON Schema (2020-12) of brand.yaml, for editor autocompletion."""
-    document: Any = _run(lambda: api.schema(tenant_json=tenant_json))
+    """Print the JSON Schema (2020-12) of brand.yaml, for editor autocompletion (or of
+    tenant.json, or of the build report)."""
+    if tenant_json and build_report:
+        raise typer.BadParameter("--tenant-json and --report name different schemas; pass "
+                                 "one of them", param_hint="'--report'")
+    document: Any = _run(lambda: api.schema(tenant_json=tenant_json, report=build_report))
     output.print_json(document)
 
 
@@ -439,6 +486,7 @@ def _check_out(out: Path, tenants_dir: Path, *, from_file: Path | None) -> None:
 
 @app.command()
 def build(
+    ctx: typer.Context,
     tenants: Annotated[
         list[str] | None, typer.Argument(help="Tenant slugs; all tenants when none is named.")
     ] = None,
@@ -497,29 +545,63 @@ def build(
         bool, typer.Option("--prune", help="Remove the outputs (only ixm-made ones) of tenants "
                            "that no longer exist.")
     ] = False,
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report", metavar="FILE", dir_okay=False,
+                     help="Also write the JSON build report here (its schema: ixm schema "
+                     "--report), on success and on failure."),
+    ] = None,
 ) -> None:
     """Build Android, iOS and web trees, store metadata and zips for each tenant."""
+    began = time.monotonic()
+    compare = dry_run or check
+    command = report.Command(
+        tenants=list(tenants or ()), platforms=None, env=env, out=None, shard=shard,
+        changed_since=changed_since, mode="check" if check else "dry-run" if dry_run else "build",
+        fail_fast=fail_fast, force=force, prune=prune,
+    )
+    recorder = report.Recorder()
+    show = progress.for_build(fmt is BuildFormat.json, write=not compare)
 
-    def progress(message: str) -> None:
-        if fmt is BuildFormat.text:
-            print(f"ixm: {message}", file=sys.stderr)
+    def listen(event: events.Event) -> None:
+        recorder(event)
+        show(event)
+
+    # Where outputs go and tenants are read, as far as known: the report is never written
+    # among them, whatever stops the run (a workspace file that does not load included).
+    where = {"out": out or DEFAULT_OUT, "tenants": tenants_dir or Path("tenants")}
+
+    def report_target() -> Path | None:
+        if report_file is None or report.check_path(report_file, **where) is not None:
+            return None
+        return report_file
 
     def action() -> api.BuildReport:
+        nonlocal command
         ws = _workspace(config_file)
+        where.update(out=out or ws.out, tenants=tenants_dir or ws.tenants)
+        chosen = platform if platform is not None else ws.platforms
+        command = command.model_copy(update={
+            "out": str(out or ws.out),
+            "platforms": None if chosen is None else [p.strip() for p in chosen.split(",")],
+        })
+        if report_file is not None:
+            _check_report(report_file, out or ws.out, tenants_dir or ws.tenants)
         _check_out(out or ws.out, tenants_dir or ws.tenants, from_file=None if out else ws.file)
         return api.build(
             tenants_dir=tenants_dir or ws.tenants,
             out=out or ws.out,
             tenants=tenants or (),
             all_tenants=all_tenants,
-            platforms=platform if platform is not None else ws.platforms,
+            platforms=chosen,
             env=env,
             jobs=jobs or resources.default_jobs(),
-            progress=progress,
+            progress=show.note,
+            listen=listen,
             base=ws.base,
             extensions=ws.extensions,
             config_file=ws.file,
-            write=not (dry_run or check),
+            write=not compare,
             fail_fast=fail_fast,
             shard=shard,
             changed_since=changed_since,
@@ -528,42 +610,45 @@ def build(
             prune=prune,
         )
 
-    report = _run(action, json_errors=fmt is BuildFormat.json)
-    stale = (dry_run or check) and any(changes.stale(list(b.changes)) for b in report.built)
-    failed = not report.ok or (check and stale)
+    def document(code: int, **found: Any) -> report.BuildReport:
+        return report.make(command=command, exit_code=code, recorder=recorder,
+                           duration=time.monotonic() - began, **found)
+
+    try:
+        with show:
+            result = _attempt(action)
+    except (KeyboardInterrupt, UsageError) as exc:
+        # The group prints the one line (and, for JSON, this document) and exits; the
+        # report file is written here, where what ran is known.
+        if isinstance(exc, KeyboardInterrupt):
+            ended = document(interrupts.exit_code(exc), interrupted=interrupts.signal_name(exc))
+        else:
+            ended = report.usage(exc.format_message())
+        ctx.meta[_JSON_DOCUMENT] = ended.document()
+        target = report_target()
+        if target is not None:
+            with contextlib.suppress(IxmError):  # best effort on the way out
+                report.write(target, ended)
+        raise
+    if isinstance(result, _Failure):
+        failed = document(result.code, diagnostics=result.diagnostics,
+                          internal_error=result.internal_text())
+        failed = _save_report(report_target(), failed)
+        _exit(result, json_errors=fmt is BuildFormat.json, document=failed.document(),
+              printed=show.shown)
+    stale = compare and any(changes.stale(list(b.changes)) for b in result.built)
+    done = document(
+        1 if not result.ok or (check and stale) else 0, built=result.built, compared=compare,
+        warnings=result.warnings, diagnostics=result.failures, pruned=result.pruned,
+        stale=stale if compare else None,
+    )
+    done = _save_report(report_target(), done)
     if fmt is BuildFormat.json:
-        output.print_json(
-            {
-                "ok": not failed,
-                "built": [
-                    {
-                        "tenant": b.tenant,
-                        "env": b.env,
-                        "out": str(b.out),
-                        "files": b.files,
-                        "bundles": [str(p) for p in b.bundles],
-                        "status": "cached" if b.cached else "built",
-                        **({"changes": [{"verb": c.verb.value, "path": c.path.as_posix()}
-                                        for c in b.changes]} if dry_run or check else {}),
-                    }
-                    for b in report.built
-                ],
-                "failed": list(report.failed),
-                "skipped": list(report.skipped),
-                "pruned": [str(p) for p in report.pruned],
-                "warnings": [output.diagnostic_data(d) for d in report.warnings],
-                "diagnostics": [output.diagnostic_data(d) for d in report.failures],
-            }
-        )
-        raise typer.Exit(1 if failed else 0)
-    output.print_text(report.warnings)
-    for b in report.built:
+        output.print_json(done.document())
+        raise typer.Exit(done.exit_code)
+    output.print_text(d for d in result.warnings if d not in show.shown)
+    for b in result.built if compare else ():
         shown = display_path(b.out)
-        if not (dry_run or check):
-            verb = "up to date" if b.cached else "wrote"
-            print(f"ixm: {verb} {shown} ({b.files} files, {len(b.bundles)} bundles)",
-                  file=sys.stderr)
-            continue
         for c in b.changes:
             if dry_run or c.verb is not changes.Verb.identical:
                 print(f"{c.verb.value:>9}  {shown}/{c.path.as_posix()}")
@@ -573,17 +658,45 @@ def build(
             f"ixm: {shown} is {state}: " + ", ".join(f"{n} {v.value}" for v, n in counts.items()),
             file=sys.stderr,
         )
-    for path in report.pruned:
+    for path in result.pruned:
         print(f"ixm: removed {display_path(path)}: its tenant no longer exists", file=sys.stderr)
-    for slug in report.skipped:
-        print(f"ixm: skipped {slug}: it does not define environment {env!r}", file=sys.stderr)
-    output.print_text(report.failures)
-    if report.failed:
-        print(f"ixm: {len(report.failed)} tenant(s) failed: {', '.join(report.failed)}; "
-              f"{len(report.built)} built", file=sys.stderr)
+    output.print_text(d for d in result.failures if d not in show.shown)
+    print(f"ixm: {show.summary(done.totals.duration)}", file=sys.stderr)
+    if result.failed:
+        print(f"ixm: {len(result.failed)} tenant(s) failed: {', '.join(result.failed)}",
+              file=sys.stderr)
     if check and stale:
         print("ixm: outputs are stale; run ixm build to update them", file=sys.stderr)
-    raise typer.Exit(1 if failed else 0)
+    if report_file is not None:
+        print(f"ixm: wrote the report {display_path(report_file)}", file=sys.stderr)
+    raise typer.Exit(done.exit_code)
+
+
+def _check_report(path: Path, out: Path, tenants_dir: Path) -> None:
+    """--report FILE must not land where a build replaces or reads files: a usage error."""
+    problem = report.check_path(path, out=out, tenants=tenants_dir)
+    if problem is not None:
+        raise typer.BadParameter(
+            f"{problem}; write it beside --out or in it (e.g. {report.DEFAULT_FILE})",
+            param_hint="'--report'",
+        )
+
+
+def _save_report(path: Path | None, done: report.BuildReport) -> report.BuildReport:
+    """Write the report to ``path`` (when asked for). When that fails the run fails (exit 1)
+    and says why: the file a pipeline expects is missing."""
+    if path is None:
+        return done
+    try:
+        report.write(path, done)
+    except IxmError as exc:
+        output.print_text(exc.diagnostics)
+        return done.model_copy(update={
+            "ok": False,
+            "exit_code": done.exit_code or 1,
+            "diagnostics": [*done.diagnostics, *map(report.DiagnosticEntry.of, exc.diagnostics)],
+        })
+    return done
 
 
 class PlanFormat(str, enum.Enum):
