@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import stat
 import zipfile
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from typing import Any
 import pytest
 from ixm_test_helpers import Marked, listing, make_tenant, marker_col, marker_line, run_ixm
 
-from ixm_cli import api
+from ixm_cli import __version__, api
 from ixm_cli.errors import IxmError
 from ixm_cli.targets import Registry
 
@@ -90,27 +91,48 @@ def full(tmp_path_factory: pytest.TempPathFactory) -> FullBuild:
 
 
 def test_json_format_is_one_document_on_stdout(full: FullBuild) -> None:
+    """The build report (its schema: tests/cli/test_build_report.py); outputs are what
+    build-info.json records, bundles included."""
     document = one_json_document(full.stdout)
-    names = [f"acme-{p}-{VERSION}.zip" for p in ("android", "ios", "web")]
+    info = json.loads((full.dist / "build-info.json").read_text("utf-8"))
+    names = [f"bundles/acme-{p}-{VERSION}.zip" for p in ("android", "ios", "web")]
+    assert [n for n in info["outputs"] if n.startswith("bundles/")] == names
+    (tenant,) = document["tenants"]
+    assert tenant.pop("duration") >= 0
+    assert document["totals"].pop("duration") >= 0
     assert document == {
+        "$schema": "https://ixm.dev/schema/build-report-v1.json",
+        "schema": "ixm-build-report/v1",
+        "tool": {"name": "ixm", "version": __version__},
         "ok": True,
-        "built": [
+        "exit_code": 0,
+        "command": {"tenants": [], "platforms": None, "env": None, "out": str(full.out),
+                    "shard": None, "changed_since": None, "mode": "build", "fail_fast": False,
+                    "force": False, "prune": False},
+        "totals": {"tenants": 1, "built": 1, "cached": 0, "skipped": 0, "failed": 0},
+        "tenants": [
             {
                 "tenant": "acme",
                 "env": None,
-                "out": str(full.dist),
-                "files": len(files_under(full.dist)),
-                "bundles": [str(full.dist / "bundles" / n) for n in names],
+                "name": "acme",
                 "status": "built",
+                "out": str(full.dist),
+                "outputs": info["outputs"],
+                "changes": None,
+                "diagnostics": [],
             }
         ],
-        "failed": [],
-        "skipped": [],
-        "pruned": [],
         "warnings": [],
         "diagnostics": [],
+        "pruned": [],
+        "stale": None,
+        "usage_error": None,
+        "internal_error": None,
+        "interrupted": None,
     }
-    assert "ixm: building" not in full.stderr  # no progress chatter in json mode
+    # Progress in json mode is JSON lines on stderr, nothing else.
+    lines = [json.loads(line) for line in full.stderr.splitlines()]
+    assert [e["event"] for e in lines] == ["started", "finished"]
 
 
 def test_text_format_reports_progress_on_stderr_only(
@@ -121,12 +143,12 @@ def test_text_format_reports_progress_on_stderr_only(
     result = run_ixm("build", "--platform", "web", "--jobs", "1")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
-    files = len(files_under(root.parent / "dist" / "acme"))
-    assert result.stderr == (
-        "ixm: building acme (web)\n"
-        "ixm:   icons and splash screens\n"
-        f"ixm: wrote dist/acme ({files} files, 1 bundles)\n"
-    )
+    assert re.fullmatch(
+        r"ixm: building 1 tenant\(s\)\n"
+        r"ixm: \[1/1\] built acme -> dist/acme \(\d+\.\d\d s\)\n"
+        r"ixm: 1 tenant\(s\) in \d+\.\d s: 1 built, 0 cached, 0 failed\n",
+        result.stderr,
+    ), result.stderr
 
 
 def test_platform_list_builds_exactly_those_trees_and_bundles(root: Path) -> None:
@@ -175,9 +197,10 @@ def test_env_staging_writes_its_own_folder_and_bundles(root: Path) -> None:
     result = run_ixm("build", "--env", "staging", "--platform", "web,android", "--format", "json",
                      "--jobs", "1", "--tenants", root, "--out", out)
     assert result.exit_code == 0, result.stderr
-    (built,) = one_json_document(result.stdout)["built"]
+    (built,) = one_json_document(result.stdout)["tenants"]
     dist = out / "acme@staging"
-    assert (built["tenant"], built["env"], built["out"]) == ("acme", "staging", str(dist))
+    assert (built["tenant"], built["env"], built["name"], built["out"]) == (
+        "acme", "staging", "acme@staging", str(dist))
     assert listing(out) == ["acme@staging"]  # prod untouched
     assert sorted(p.name for p in (dist / "bundles").iterdir()) == [
         f"acme@staging-android-{VERSION}.zip", f"acme@staging-web-{VERSION}.zip"
@@ -209,8 +232,9 @@ def test_an_invalid_manifest_exits_1_and_nothing_is_written(root: Path) -> None:
                     "--out", out)
     assert going.exit_code == 1
     document = one_json_document(going.stdout)
-    assert (document["ok"], document["failed"]) == (False, ["acme"])
-    assert [b["tenant"] for b in document["built"]] == ["good"]
+    assert document["ok"] is False
+    assert [(t["tenant"], t["status"]) for t in document["tenants"]] == [
+        ("acme", "failed"), ("good", "built")]
     assert listing(out) == ["good"]
 
 
@@ -237,11 +261,12 @@ def test_jobs_2_builds_two_tenants_in_parallel(root: Path) -> None:
     result = run_ixm("build", "--jobs", "2", "--platform", "web", "--format", "json",
                      "--tenants", root, "--out", out)
     assert result.exit_code == 0, result.stderr
-    built = one_json_document(result.stdout)["built"]
-    assert [b["tenant"] for b in built] == ["acme", "beta"]
+    built = one_json_document(result.stdout)["tenants"]
+    assert [(b["tenant"], b["status"]) for b in built] == [("acme", "built"), ("beta", "built")]
     for b in built:
-        assert [Path(p).name for p in b["bundles"]] == [f"{b['tenant']}-web-{VERSION}.zip"]
-        assert all(Path(p).is_file() for p in b["bundles"])
+        bundles = [rel for rel in b["outputs"] if rel.startswith("bundles/")]
+        assert bundles == [f"bundles/{b['tenant']}-web-{VERSION}.zip"]
+        assert all((Path(b["out"]) / rel).is_file() for rel in bundles)
     assert listing(out) == ["acme", "beta"]
 
 
@@ -260,7 +285,8 @@ def test_a_tenant_failing_mid_build_does_not_stop_the_others(root: Path, jobs: s
     assert "internal error" not in result.stderr
     document = one_json_document(result.stdout)
     assert document["ok"] is False
-    assert [b["tenant"] for b in document["built"]] == ["acme", "gamma"]
+    assert [(t["tenant"], t["status"]) for t in document["tenants"]] == [
+        ("acme", "built"), ("beta", "failed"), ("gamma", "built")]
     (failure,) = document["diagnostics"]
     assert failure["field"] == "out"
     assert failure["message"].startswith(f"refusing to replace {out / 'beta'}: not made by ixm")
@@ -283,11 +309,10 @@ def test_an_internal_error_in_json_mode_still_prints_one_document(
     monkeypatch.setattr(api, "build", boom)
     result = run_ixm("build", "--format", "json", "--tenants", root, "--out", root.parent / "o")
     assert result.exit_code == 3
-    assert one_json_document(result.stdout) == {
-        "ok": False,
-        "internal_error": "KeyError: 'bug'",
-        "diagnostics": [],
-    }
+    document = one_json_document(result.stdout)
+    assert (document["ok"], document["exit_code"]) == (False, 3)
+    assert document["internal_error"] == "KeyError: 'bug'"
+    assert (document["tenants"], document["diagnostics"]) == ([], [])
     assert "this is a bug in ixm" in result.stderr
 
 

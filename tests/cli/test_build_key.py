@@ -23,7 +23,7 @@ def statuses(config: Path, *more: str) -> dict[str, str]:
     result = run_ixm("build", "--all", "--platform", "web", "--jobs", "1", "--format", "json",
                      "--config", config, *more)
     assert result.exit_code == 0, result.stdout
-    return {b["tenant"]: b["status"] for b in json.loads(result.stdout)["built"]}
+    return {b["tenant"]: b["status"] for b in json.loads(result.stdout)["tenants"]}
 
 
 def fleet(tmp_path: Path) -> Path:

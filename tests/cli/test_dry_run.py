@@ -91,7 +91,8 @@ def test_changes_are_created_changed_and_removed(built: tuple[Path, Path]) -> No
     assert check.exit_code == 1
     doc = json.loads(check.stdout)
     assert doc["ok"] is False
-    changes = {c["path"]: c["verb"] for c in doc["built"][0]["changes"]}
+    assert doc["stale"] is True and doc["command"]["mode"] == "check"
+    changes = {c["path"]: c["verb"] for c in doc["tenants"][0]["changes"]}
     assert changes["web/robots.txt"] == "create"
     assert snapshot(out) == before  # nothing written, not even a stage
 

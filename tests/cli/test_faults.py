@@ -388,11 +388,16 @@ def test_an_interrupt_removes_stages_and_exits_quietly(
     stdout, stderr = proc.communicate(timeout=300)
     name = "SIGTERM" if how == "sigterm" else "SIGINT"
     assert proc.returncode == code, stderr
-    assert stderr == (
+    progress, last = stderr.splitlines(keepends=True)[:-1], stderr.splitlines(keepends=True)[-1]
+    assert last == (
         f"ixm: interrupted ({name}); unfinished outputs were removed, earlier ones are as "
         "they were\n"
     )
-    assert json.loads(stdout) == {"ok": False, "interrupted": name, "diagnostics": []}
+    assert {json.loads(line)["event"] for line in progress} <= {"started", "finished"}
+    document = json.loads(stdout)
+    assert (document["ok"], document["exit_code"], document["interrupted"]) == (
+        False, code, name)
+    assert document["usage_error"] is None and document["internal_error"] is None
     assert work_folders(out) == []
     versions = {slug: consistent(out / slug) for slug in slugs}
     assert set(versions.values()) <= {"1.2.3", "1.2.4"}

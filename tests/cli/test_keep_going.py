@@ -31,16 +31,18 @@ def test_one_broken_tenant_does_not_stop_the_others(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert listing(out) == ["alpha", "gamma"]
     assert "beta/brand.yaml:" in result.stderr and "error[app.build]" in result.stderr
-    assert "1 tenant(s) failed: beta; 2 built" in result.stderr
+    assert "1 tenant(s) failed: beta\n" in result.stderr
+    assert "3 tenant(s) in " in result.stderr and ": 2 built, 0 cached, 1 failed" in result.stderr
 
     doc = run_ixm("build", "--all", "--platform", "web", "--format", "json", "--tenants", root,
                   "--out", tmp_path / "json")
     assert doc.exit_code == 1
     data = json.loads(doc.stdout)
     assert data["ok"] is False
-    assert data["failed"] == ["beta"]
-    assert [b["tenant"] for b in data["built"]] == ["alpha", "gamma"]
+    assert [(t["tenant"], t["status"]) for t in data["tenants"]] == [
+        ("alpha", "built"), ("beta", "failed"), ("gamma", "built")]
     assert data["diagnostics"][0]["field"] == "app.build"
+    assert data["tenants"][1]["diagnostics"][0]["field"] == "app.build"
 
 
 def test_fail_fast_writes_nothing_for_a_broken_manifest(tmp_path: Path) -> None:

@@ -357,7 +357,7 @@ def test_a_changed_firebase_file_rebuilds_the_tenant(root: Path, tmp_path: Path)
         result = run_ixm("build", "acme", "--tenants", root, "--out", out, "--platform",
                          "android", "--format", "json")
         assert result.exit_code == 0, result.stderr
-        (built,) = json.loads(result.stdout)["built"]
+        (built,) = json.loads(result.stdout)["tenants"]
         return str(built["status"])
 
     assert status() == "built"
