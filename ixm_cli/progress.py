@@ -22,7 +22,6 @@ from types import TracebackType
 from typing import Any, TextIO
 
 from rich.console import Console
-from rich.table import Column
 from rich.progress import (
     BarColumn,
     Progress,
@@ -31,6 +30,7 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
+from rich.table import Column
 
 from ixm_cli import output, report
 from ixm_cli.errors import Diagnostic, display_path
