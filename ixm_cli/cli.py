@@ -638,7 +638,8 @@ def build(
               printed=show.shown)
     stale = compare and any(changes.stale(list(b.changes)) for b in result.built)
     done = document(
-        1 if not result.ok or (check and stale) else 0, built=result.built, compared=compare,
+        1 if not result.ok or (check and stale) else 0, outcomes=result.outcomes,
+        built=result.built, compared=compare,
         warnings=result.warnings, diagnostics=result.failures, pruned=result.pruned,
         stale=stale if compare else None,
     )

@@ -141,7 +141,7 @@ class BuildReport(_Closed):
     """Null only for a usage error: the command line did not parse."""
     totals: Totals
     tenants: list[TenantEntry]
-    """Each tenant that ended, in tenant order."""
+    """Each tenant that ended: in the order the run named them, skipped ones last."""
     warnings: list[DiagnosticEntry]
     diagnostics: list[DiagnosticEntry]
     """Every error that failed the run: the failed tenants' (also under each tenant) and
@@ -216,6 +216,7 @@ def make(
     exit_code: int,
     duration: float,
     recorder: Recorder | None = None,
+    outcomes: Sequence[events.Outcome] | None = None,
     built: Sequence[Built] = (),
     compared: bool = False,
     warnings: Sequence[Diagnostic] = (),
@@ -228,10 +229,12 @@ def make(
 ) -> BuildReport:
     """The report of a run that ended with ``exit_code``.
 
-    ``compared``: a dry run or --check, whose ``built`` entries list the changes a build
-    would make (matched to the tenants by name).
+    ``outcomes``: the library's, when it returned (its order); else those ``recorder``
+    heard before the run stopped. ``compared``: a dry run or --check, whose ``built``
+    entries list the changes a build would make (matched to the tenants by name).
     """
-    outcomes = recorder.outcomes if recorder is not None else []
+    if outcomes is None:
+        outcomes = recorder.outcomes if recorder is not None else []
     by_name = {(b.tenant, b.env): b for b in built}
     tenants = [tenant_entry(o, by_name.get((o.tenant, o.env)) if compared else None)
                for o in outcomes]
