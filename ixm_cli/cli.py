@@ -633,7 +633,7 @@ def build(
     if isinstance(result, _Failure):
         failed = document(result.code, diagnostics=result.diagnostics,
                           internal_error=result.internal_text())
-        failed = _save_report(report_target(), failed)
+        failed, _ = _save_report(report_target(), failed)
         _exit(result, json_errors=fmt is BuildFormat.json, document=failed.document(),
               printed=show.shown)
     stale = compare and any(changes.stale(list(b.changes)) for b in result.built)
@@ -643,7 +643,7 @@ def build(
         warnings=result.warnings, diagnostics=result.failures, pruned=result.pruned,
         stale=stale if compare else None,
     )
-    done = _save_report(report_target(), done)
+    done, written = _save_report(report_target(), done)
     if fmt is BuildFormat.json:
         output.print_json(done.document())
         raise typer.Exit(done.exit_code)
@@ -668,8 +668,8 @@ def build(
               file=sys.stderr)
     if check and stale:
         print("ixm: outputs are stale; run ixm build to update them", file=sys.stderr)
-    if report_file is not None:
-        print(f"ixm: wrote the report {display_path(report_file)}", file=sys.stderr)
+    if written is not None:
+        print(f"ixm: wrote the report {display_path(written)}", file=sys.stderr)
     raise typer.Exit(done.exit_code)
 
 
@@ -683,11 +683,14 @@ def _check_report(path: Path, out: Path, tenants_dir: Path) -> None:
         )
 
 
-def _save_report(path: Path | None, done: report.BuildReport) -> report.BuildReport:
-    """Write the report to ``path`` (when asked for). When that fails the run fails (exit 1)
-    and says why: the file a pipeline expects is missing."""
+def _save_report(
+    path: Path | None, done: report.BuildReport
+) -> tuple[report.BuildReport, Path | None]:
+    """Write the report to ``path`` (when asked for): the report, and where it was written.
+    When that fails the run fails (exit 1) and says why: the file a pipeline expects is
+    missing."""
     if path is None:
-        return done
+        return done, None
     try:
         report.write(path, done)
     except IxmError as exc:
@@ -696,8 +699,8 @@ def _save_report(path: Path | None, done: report.BuildReport) -> report.BuildRep
             "ok": False,
             "exit_code": done.exit_code or 1,
             "diagnostics": [*done.diagnostics, *map(report.DiagnosticEntry.of, exc.diagnostics)],
-        })
-    return done
+        }), None
+    return done, path
 
 
 class PlanFormat(str, enum.Enum):

@@ -308,8 +308,11 @@ def write(path: Path, report: BuildReport) -> None:
         Path(partial).replace(path)
         partial = None
     except OSError as exc:
+        # mkdir says "File exists" when a parent is a file; say what that means.
+        why = (f"{display_path(Path(exc.filename))} is not a folder"
+               if isinstance(exc, FileExistsError) and exc.filename else exc.strerror or exc)
         raise IxmError.single(
-            "report", f"cannot write the report {display_path(path)}: {exc.strerror or exc}",
+            "report", f"cannot write the report {display_path(path)}: {why}",
             None, "choose a --report FILE in a writable folder with free space",
         ) from None
     finally:

@@ -245,7 +245,12 @@ def test_a_report_that_cannot_be_written_fails_the_run(
     document = valid(validator, result.stdout)
     assert statuses(document) == [("acme", "built")]  # the build itself went well
     assert document["diagnostics"][-1]["field"] == "report"
-    assert "cannot write the report" in result.stderr
+    assert f"{tmp_path / 'file'} is not a folder" in document["diagnostics"][-1]["message"]
+    text = run_ixm("build", "--platform", "web", "--jobs", "1", "--tenants", tmp_path / "tenants",
+                   "--out", tmp_path / "out", "--report", tmp_path / "file" / "report.json")
+    assert text.exit_code == 1
+    assert "error[report]: cannot write the report" in text.stderr
+    assert "wrote the report" not in text.stderr
 
 
 def test_text_mode_without_a_terminal_prints_a_line_per_tenant(tmp_path: Path) -> None:
