@@ -221,8 +221,11 @@ class Bar(Presenter):
         self._refresh()
 
     def note(self, message: str) -> None:
-        self.detail = message.strip()
-        self._refresh()
+        # Only while one tenant is being worked on is a note about it (a step of its build);
+        # with --jobs, notes report tenants that already ended, which the counts show.
+        if len(self.working) == 1:
+            self.detail = message.strip()
+            self._refresh()
 
     def _refresh(self) -> None:
         if self.task is None:

@@ -88,9 +88,11 @@ def test_the_bar_shows_position_counts_names_and_prints_diagnostics_above() -> N
     console = Console(file=stream, force_terminal=True, width=120, color_system=None)
     bar = progress.Bar(console)
     with bar:
-        for slug in ("alpha", "beta", "gamma"):
-            bar(Started(slug, None, 3))
+        bar(Started("alpha", None, 3))
         bar.note("icons and splash screens")
+        for slug in ("beta", "gamma"):
+            bar(Started(slug, None, 3))
+        bar.note("built zeta -> out/zeta")  # with --jobs, a note about a tenant that ended
         bar.progress.refresh()
         mid = stream.getvalue()
         bar(Finished(Outcome("alpha", None, Status.BUILT, 1.5, Path("out/alpha")), 1, 3))
@@ -99,6 +101,7 @@ def test_the_bar_shows_position_counts_names_and_prints_diagnostics_above() -> N
         bar(Finished(Outcome("gamma", None, Status.CACHED, 0.1, Path("out/gamma")), 3, 3))
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stream.getvalue())
     assert "[0/3]" in mid and "alpha, beta +1: icons and splash screens" in mid
+    assert "zeta" not in mid
     assert "[2/3]" in text and "built 1 · cached 0 · failed 1" in text
     assert "[3/3]" in text and "built 1 · cached 1 · failed 1" in text
     assert "ixm: [2/3] failed beta (0.25 s)" in text
