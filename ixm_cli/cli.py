@@ -661,6 +661,8 @@ def build(
         )
     for path in result.pruned:
         print(f"ixm: removed {display_path(path)}: its tenant no longer exists", file=sys.stderr)
+    for slug in result.skipped:
+        print(f"ixm: skipped {slug}: it does not define environment {env!r}", file=sys.stderr)
     output.print_text(d for d in result.failures if d not in show.shown)
     print(f"ixm: {show.summary(done.totals.duration)}", file=sys.stderr)
     if result.failed:

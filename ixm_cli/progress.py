@@ -97,9 +97,8 @@ def _line(event: Finished, verb: str) -> str:
     o = event.outcome
     where = f" -> {display_path(o.out)}" if o.out is not None and o.status in (
         Status.BUILT, Status.CACHED) else ""
-    if o.status is Status.SKIPPED:
-        return (f"[{event.done}/{event.total}] skipped {o.tenant}: it does not define "
-                f"environment {o.env!r}")
+    if o.status is Status.SKIPPED:  # why (no such environment, --fail-fast) is said at the end
+        return f"[{event.done}/{event.total}] skipped {o.name}"
     return f"[{event.done}/{event.total}] {verb} {o.name}{where} ({o.duration:.2f} s)"
 
 

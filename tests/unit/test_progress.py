@@ -51,7 +51,7 @@ def test_plain_lines_one_per_tenant_with_its_diagnostics_once() -> None:
     assert lines.summary(2.0) == "3 tenant(s) in 2.0 s: 1 built, 1 cached, 1 failed"
 
 
-def test_plain_lines_of_a_dry_run_say_rendered_and_skipped_says_why() -> None:
+def test_plain_lines_of_a_dry_run_say_rendered() -> None:
     stream = io.StringIO()
     lines = progress.Lines(stream, write=False)
     lines(Started("acme", "staging", 2))
@@ -60,7 +60,7 @@ def test_plain_lines_of_a_dry_run_say_rendered_and_skipped_says_why() -> None:
     assert stream.getvalue().splitlines() == [
         "ixm: comparing (nothing is written) 2 tenant(s)",
         "ixm: [1/2] rendered acme@staging -> o/acme@staging (1.00 s)",
-        "ixm: [2/2] skipped beta: it does not define environment 'staging'",
+        "ixm: [2/2] skipped beta@staging",
     ]
     assert lines.summary(1.0).endswith("1 rendered, 0 cached, 0 failed, 1 skipped")
 
