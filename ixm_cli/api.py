@@ -434,15 +434,18 @@ def build(
     skipped: list[str] = []
     if norm_env is not None and (all_tenants or not tenants):
         slugs, skipped = _defining(ws, slugs, norm_env, known=run_.indexed)
+    run_.total = len(slugs) + len(skipped)
     if fail_fast:
         # Fail-fast promises nothing is written when any manifest has errors: check all first.
         folders = reg.override_folders()
         checked = [check_tenant(ws, slug, env, folders=folders) for slug in slugs]
-        if any(r.brand is None for r in checked):
+        broken = [r for r in checked if r.brand is None]
+        for r in broken:  # the report names them, though the run ends here
+            run_.refused(r)
+        if broken:
             raise IxmError([d for r in checked for d in r.diagnostics])
     if write and out_root.is_dir():
         bundle.cleanup_stale(out_root)
-    run_.total = len(slugs) + len(skipped)
     for slug in skipped:
         run_.skip(slug)
     try:
@@ -501,6 +504,11 @@ class _Run:
         outcome = Outcome(slug, self.env, Status.SKIPPED, 0.0)
         self.skipped.append(outcome)
         self._finish(outcome)
+
+    def refused(self, checked: Checked) -> None:
+        """A tenant whose manifest did not check clean, before anything was built."""
+        self.listen(Started(checked.slug, self.env, self.total))
+        self._ended(_Done(checked.slug, None, tuple(checked.diagnostics), False, 0.0))
 
     def indexed(self, slug: str) -> bool:
         """Whether the stat index has this tenant's output as current (it then defines the

@@ -91,3 +91,18 @@ def test_a_run_that_ends_in_an_error_still_ended_each_tenant(tmp_path: Path) -> 
     assert [type(e) for e in events] == [Started, Finished]
     finished = events[1]
     assert isinstance(finished, Finished) and finished.outcome.status is Status.FAILED
+
+
+def test_fail_fast_on_a_broken_manifest_names_it_and_builds_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "tenants"
+    make_tenant(root, "acme")
+    make_tenant(root, "beta", {"app": {"version": "x.y"}})
+    events: list[Event] = []
+    with pytest.raises(api.IxmError):
+        api.build(tenants_dir=root, out=tmp_path / "out", platforms="web", fail_fast=True,
+                  listen=events.append)
+    assert [(type(e), getattr(e, "tenant", None)) for e in events][:1] == [(Started, "beta")]
+    (finished,) = [e for e in events if isinstance(e, Finished)]
+    assert finished.outcome.status is Status.FAILED and finished.outcome.diagnostics
+    assert finished.total == 2
+    assert not (tmp_path / "out").exists()
