@@ -20,6 +20,7 @@ from ixm_cli import bundle, changes, index, interrupts, overrides, shards, view
 from ixm_cli.build import BUILD_INFO, Built, override_layer, render_tenant
 from ixm_cli.buildkey import base_digest, run_digest, tenant_key
 from ixm_cli.cache import Cache, Info, Spec
+from ixm_cli.catalog import catalog_file, load_catalog
 from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, warning
 from ixm_cli.events import Finished, Listener, Outcome, Started, Status
 from ixm_cli.manifest import fleet, model
@@ -88,8 +89,10 @@ def validate(
     tenants: Sequence[str] = (),
     all_tenants: bool = False,
     registry: Registry | None = None,
+    base: Path | None = None,
 ) -> Report:
-    ws = Workspace.at(tenants_dir)
+    """``base``: the vendor's platform base (its module catalog); None: the bundled one."""
+    ws = Workspace.at(tenants_dir, base)
     reg = registry or Registry.installed()
     folders = reg.override_folders()
     slugs = select_tenants(ws, tenants, all_tenants=all_tenants)
@@ -205,7 +208,7 @@ def _tenant_task(
     outcome, not an exception: the other tenants go on."""
     start = time.perf_counter()
     since = time.time_ns()
-    result = check_tenant(Workspace(tenants), slug, env,
+    result = check_tenant(Workspace(tenants, plan.base), slug, env,
                           folders=plan.registry.override_folders())
     found = tuple(result.diagnostics)
     if result.brand is None:
@@ -292,9 +295,12 @@ def _published(final: Path, key: str | None) -> dict[str, str] | None:
     return outputs if isinstance(outputs, dict) else None
 
 
-def show(*, tenants_dir: Path, tenant: str, env: str | None = None, resolved: bool = False) -> str:
+def show(
+    *, tenants_dir: Path, tenant: str, env: str | None = None, resolved: bool = False,
+    base: Path | None = None,
+) -> str:
     """The tenant's manifest after extends (and env), each value with where it came from."""
-    ws = Workspace.at(tenants_dir)
+    ws = Workspace.at(tenants_dir, base)
     if resolved:
         result = check_tenant(ws, tenant, env)
         if result.brand is None:
@@ -342,16 +348,22 @@ def _once(found: Sequence[Diagnostic]) -> list[Diagnostic]:
     return list(seen.values())
 
 
-def schema(*, tenant_json: bool = False, report: bool = False) -> dict[str, Any]:
+def schema(
+    *, tenant_json: bool = False, report: bool = False, base: Path | None = None
+) -> dict[str, Any]:
     """JSON Schema of brand.yaml, or of the runtime config tenant.json (``tenant_json``), or
-    of the build report (``report``: ``ixm build --format json`` / ``--report FILE``)."""
+    of the build report (``report``: ``ixm build --format json`` / ``--report FILE``).
+    brand.yaml's names the modules of ``base``'s catalog (None: the bundled base) with the
+    JSON Schema of each one's settings, so editors complete and check them."""
     if tenant_json and report:
         raise ValueError("schema: tenant_json and report name different documents; pick one")
     if report:
         from ixm_cli import report as build_report
 
         return build_report.json_schema()
-    return view.tenant_json_schema() if tenant_json else model.json_schema()
+    if tenant_json:
+        return view.tenant_json_schema()
+    return model.json_schema({m.name: dict(m.schema) for m in load_catalog(base).modules})
 
 
 @dataclass(frozen=True)
@@ -416,13 +428,13 @@ def build(
     that no longer exist. ``listen`` hears each tenant start and end (:mod:`ixm_cli.events`)
     as it happens.
     """
-    ws = Workspace.at(tenants_dir)
+    ws = Workspace.at(tenants_dir, base)
     reg = (registry or Registry.installed()).with_base(base)
     values = extension_values(reg.targets(), extensions or {}, config_file)
     chosen = reg.parse_platforms(platforms)
     norm_env = None if env == PROD else env
-    run = run_digest(base=base_digest(reg.provided()), platforms=chosen, env=norm_env,
-                     extensions=values)
+    run = run_digest(base=base_digest(reg.provided(), catalog_file(base)), platforms=chosen,
+                     env=norm_env, extensions=values)
     plan = _Plan(reg, chosen, base or bundled_root(), values, write,
                  None if cache is None else _spec(cache), run, force)
     slugs = _scope(ws, tenants, all_tenants=all_tenants, shard=shard,
@@ -777,11 +789,12 @@ def preview(
     env: str | None = None,
     out: Path | None = None,
     png: bool = False,
+    base: Path | None = None,
 ) -> Preview:
     """Write the tenant's brand sheet (self-contained HTML) and, with ``png``, its picture."""
     from ixm_cli import preview as sheets
 
-    ws = Workspace.at(tenants_dir)
+    ws = Workspace.at(tenants_dir, base)
     sheet = sheets.tenant_sheet(ws, tenant, env)
     target = out or default_preview_path(tenant, env)
     _write_atomic(target, sheet.html)

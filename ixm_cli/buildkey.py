@@ -41,9 +41,10 @@ def _tool() -> str:
     ])
 
 
-def base_digest(provided: Sequence[Provided]) -> str:
-    """The installed targets (package, version) and every file of their templates."""
-    parts: list[Any] = []
+def base_digest(provided: Sequence[Provided], catalog: Path | None = None) -> str:
+    """The installed targets (package, version) and every file of their templates, and the
+    base's module catalog (``catalog``: its modules.yaml)."""
+    parts: list[Any] = [] if catalog is None else [["modules", file_digest(catalog)]]
     for p in provided:
         files = sorted((rel.as_posix(), file_digest(path))
                        for rel, path, _ in walk_files(p.target.templates))

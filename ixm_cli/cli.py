@@ -350,7 +350,8 @@ def validate(
     def action() -> api.Report:
         ws = _workspace(config_file)
         return api.validate(
-            tenants_dir=tenants_dir or ws.tenants, tenants=tenants or (), all_tenants=all_tenants
+            tenants_dir=tenants_dir or ws.tenants, tenants=tenants or (), all_tenants=all_tenants,
+            base=ws.base,
         )
 
     report = _run(action, json_errors=fmt is ValidateFormat.json)
@@ -406,10 +407,12 @@ def show(
 ) -> None:
     """Print the manifest after extends and --env, each value with the file:line:col it came
     from."""
-    text = _run(
-        lambda: api.show(tenants_dir=tenants_dir or _workspace(config_file).tenants,
-                         tenant=tenant, env=env, resolved=resolved)
-    )
+    def action() -> str:
+        ws = _workspace(config_file)
+        return api.show(tenants_dir=tenants_dir or ws.tenants, tenant=tenant, env=env,
+                        resolved=resolved, base=ws.base)
+
+    text = _run(action)
     output.write_stdout(text)
 
 
@@ -422,13 +425,19 @@ def schema(
         bool, typer.Option("--report", help="The schema of the build report (ixm build "
                            "--format json, --report FILE).")
     ] = False,
+    config_file: ConfigFile = None,
 ) -> None:
-    """Print the JSON Schema (2020-12) of brand.yaml, for editor autocompletion (or of
-    tenant.json, or of the build report)."""
+    """Print the JSON Schema (2020-12) of brand.yaml, for editor autocompletion (its modules
+    are those of the workspace's platform base), or of tenant.json, or of the build report."""
     if tenant_json and build_report:
         raise typer.BadParameter("--tenant-json and --report name different schemas; pass "
                                  "one of them", param_hint="'--report'")
-    document: Any = _run(lambda: api.schema(tenant_json=tenant_json, report=build_report))
+    def action() -> dict[str, Any]:
+        # only brand.yaml's schema depends on the workspace (its base's module catalog)
+        base = None if tenant_json or build_report else _workspace(config_file).base
+        return api.schema(tenant_json=tenant_json, report=build_report, base=base)
+
+    document: Any = _run(action)
     output.print_json(document)
 
 
@@ -983,7 +992,7 @@ def preview(
         ws = _workspace(config_file)
         return api.preview(
             tenants_dir=tenants_dir or ws.tenants, tenant=tenant, env=env, png=png,
-            out=out or ws.out / api.default_preview_path(tenant, env).name,
+            out=out or ws.out / api.default_preview_path(tenant, env).name, base=ws.base,
         )
 
     result = _run(sheet)

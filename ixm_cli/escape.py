@@ -42,8 +42,10 @@ __all__ = [
     "js_string",
     "json_string",
     "json_value",
+    "kotlin_string",
     "plist_string",
     "strings_value",
+    "swift_string",
     "xcconfig_value",
     "xml_attr",
     "xml_text",
@@ -366,6 +368,27 @@ def gradle_kts_string(s: str) -> str:
     return _quoted(_check(s, "gradle_kts_string"), _KOTLIN_NAMED, "\\u{:04x}")
 
 
+def kotlin_string(s: str) -> str:
+    """A Kotlin ``"…"`` string literal in generated Kotlin source: :func:`gradle_kts_string`
+    (the same language, so the same escapes; ``$`` never starts a template)."""
+    return _quoted(_check(s, "kotlin_string"), _KOTLIN_NAMED, "\\u{:04x}")
+
+
+# --- Swift --------------------------------------------------------------------------------
+
+_SWIFT_NAMED = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
+
+
+def swift_string(s: str) -> str:
+    r"""A Swift ``"…"`` string literal, quotes included (The Swift Programming Language,
+    "Special Characters in String Literals").
+
+    ``\\`` ``\"`` ``\n`` ``\r`` ``\t`` ``\0`` by name, so ``\(…)`` interpolation can
+    never start; other controls and U+2028/U+2029 as ``\u{X}``. Everything else stays raw.
+    """
+    return _quoted(_check(s, "swift_string"), _SWIFT_NAMED, "\\u{{{:x}}}")
+
+
 # --- xcconfig -----------------------------------------------------------------------------
 
 _XCCONFIG_SAFE = re.compile(r"[A-Za-z0-9._-]+")
@@ -422,8 +445,10 @@ FILTERS: Mapping[str, Callable[[str], str]] = MappingProxyType(
         "js_string": js_string,
         "json_string": json_string,
         "json_value": json_value,
+        "kotlin_string": kotlin_string,
         "plist_string": plist_string,
         "strings_value": strings_value,
+        "swift_string": swift_string,
         "xcconfig_value": xcconfig_value,
         "xml_attr": xml_attr,
         "xml_text": xml_text,

@@ -31,11 +31,11 @@ from PIL import Image, ImageDraw
 
 from ixm_cli import colors, locales
 from ixm_cli.assets import AssetSources, check_sources
+from ixm_cli.catalog import load_catalog
 from ixm_cli.errors import Diagnostic, IxmError, display_path, has_errors
 from ixm_cli.fsutil import rename_noreplace
 from ixm_cli.manifest.model import (
     ANDROID_ID_PATTERN,
-    FEATURES,
     IOS_ID_PATTERN,
     SLUG_PATTERN,
 )
@@ -351,7 +351,7 @@ def _view(plan: Plan) -> tuple[dict[str, Any], dict[str, bytes]]:
     if plan.parent is None:
         view["features"] = [
             (f, bool(get(src, ("features", f))) if plan.source else f != "projects")
-            for f in FEATURES
+            for f in load_catalog(None).names()  # the bundled base's modules
         ]
     if plan.parent is None or get(plan.parent, ("endpoints", "api")) is None:
         view["endpoints"] = {

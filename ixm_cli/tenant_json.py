@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field
 
 from ixm_cli.colors import NORMALISED_PATTERN
-from ixm_cli.manifest.model import FEATURES, SLUG_PATTERN, VERSION_PATTERN
+from ixm_cli.manifest.model import MODULE_NAME_PATTERN, SLUG_PATTERN, VERSION_PATTERN
 
 SCHEMA_ID = "https://ixm.dev/schema/tenant-v1.json"
 
@@ -60,9 +60,17 @@ class Typography(_Closed):
     font_family: str | None = None
 
 
-Features: type[BaseModel] = create_model(  # one boolean per feature the manifest knows
-    "Features", __base__=_Closed, **{f: (bool, ...) for f in FEATURES}  # type: ignore[call-overload]
-)
+ModuleName = Annotated[str, Field(pattern=MODULE_NAME_PATTERN)]
+
+
+class Module(_Closed):
+    """An enabled feature module: what a shell needs to show it and open it."""
+
+    name: ModuleName
+    title: dict[str, str] = Field(description="Tenant locale tag -> the module's title")
+    icon: list[str] = Field(description="SVG path data, 24 px grid, 2 px round stroke")
+    route: str = Field(pattern="^/", description="The workspace page of the module")
+    config: dict[str, Any] = Field(description="The module's settings (defaults filled in)")
 
 
 class Endpoints(_Closed):
@@ -105,7 +113,12 @@ class TenantConfig(_Closed):
     names: dict[str, Names]
     colors: Colors
     typography: Typography
-    features: Features  # type: ignore[valid-type,unused-ignore]
+    features: dict[ModuleName, bool] = Field(
+        description="Every module of the platform base's catalog -> enabled"
+    )
+    modules: list[Module] = Field(
+        description="The enabled modules, in the catalog's order (the order the apps show)"
+    )
     endpoints: Endpoints
     storage: Storage
     legal: Legal

@@ -12,7 +12,6 @@ from typing import Any
 from ixm_cli import __version__, colors, tenant_json
 from ixm_cli.locales import Locale
 from ixm_cli.manifest.brand import Brand, Palette, Text
-from ixm_cli.manifest.model import FEATURES
 
 
 def _text(text: Text | None) -> dict[str, str] | None:
@@ -78,7 +77,7 @@ def brand_view(brand: Brand) -> dict[str, Any]:
         "default_locale": _locale(brand.default_locale),
         "colors": {"light": _palette(brand.light), "dark": _palette(brand.dark)},
         "font_family": brand.font_family,
-        "features": {f: brand.features[f] for f in FEATURES},
+        "features": dict(brand.features),
         "enabled_features": brand.enabled_features(),
         "endpoints": {"api": brand.api_endpoint, "web": brand.web_endpoint},
         "storage": {
@@ -134,7 +133,14 @@ def tenant_config(brand: Brand) -> dict[str, Any]:
         colors=tenant_json.Colors(light=_config_palette(brand.light),
                                   dark=_config_palette(brand.dark)),
         typography=tenant_json.Typography(font_family=brand.font_family or None),
-        features=tenant_json.Features(**{f: brand.features[f] for f in FEATURES}),
+        features=dict(brand.features),
+        modules=[
+            tenant_json.Module(
+                name=m.name, title=dict(m.title.values), icon=list(m.icon), route=m.route,
+                config=dict(m.config),
+            )
+            for m in brand.enabled_modules()
+        ],
         endpoints=tenant_json.Endpoints(api=brand.api_endpoint, web=brand.web_endpoint or None),
         storage=tenant_json.Storage(
             mode=brand.storage.mode,

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from types import MappingProxyType
 
+from ixm_cli.catalog import Setting
 from ixm_cli.errors import Location
 from ixm_cli.locales import Locale
-from ixm_cli.manifest.model import FEATURES
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,22 @@ class Services:
 
 
 @dataclass(frozen=True)
+class Module:
+    """A feature module of the platform base's catalog, as this tenant has it."""
+
+    name: str
+    enabled: bool
+    title: Text
+    icon: tuple[str, ...]
+    """SVG path data on a 24 px grid (the catalog's icon)."""
+    route: str
+    config: Mapping[str, Any]
+    """The tenant's settings, the schema's defaults filled in (valid against the schema)."""
+    settings: tuple[Setting, ...] = ()
+    """The schema's top-level settings, typed for the generated Kotlin and Swift."""
+
+
+@dataclass(frozen=True)
 class Brand:
     tenant: str
     env: str | None
@@ -142,7 +159,8 @@ class Brand:
     dark: Palette
     font_family: str | None
     assets: BrandAssets
-    features: Mapping[str, bool]
+    modules: tuple[Module, ...]
+    """Every module of the base's catalog, in its order, on or off."""
     api_endpoint: str
     web_endpoint: str | None
     storage: Storage
@@ -163,5 +181,13 @@ class Brand:
         """``<tenant>`` or ``<tenant>@<env>``: the folder under --out."""
         return self.tenant if self.env is None else f"{self.tenant}@{self.env}"
 
+    @property
+    def features(self) -> Mapping[str, bool]:
+        """Module name -> on (tenant.json's ``features``)."""
+        return MappingProxyType({m.name: m.enabled for m in self.modules})
+
+    def enabled_modules(self) -> list[Module]:
+        return [m for m in self.modules if m.enabled]
+
     def enabled_features(self) -> list[str]:
-        return [f for f in FEATURES if self.features.get(f)]
+        return [m.name for m in self.modules if m.enabled]

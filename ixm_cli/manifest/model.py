@@ -9,6 +9,7 @@ wrong and how to fix it; pydantic's own pattern messages cannot.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,7 +36,8 @@ URL_PATTERN = (
 )
 """For editors: a URL whose port, if any, is 1-65535 in digits (``rules.check_url`` says why
 one is wrong, judging the port by urllib's ``.port`` as the consumers do)."""
-FEATURES = ("im", "attendance", "approvals", "docs", "meetings", "projects", "low_code")
+MODULE_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
+"""A feature module's name (the platform base's catalog, modules.yaml, declares which exist)."""
 
 LocalText = str | dict[str, str]
 
@@ -116,16 +118,6 @@ class Assets(_Strict):
     splash_logo: str | None = _text(
         "Splash logo (defaults to the foreground; PNG, JPEG, WebP or SVG)"
     )
-
-
-class Features(_Strict):
-    im: bool | None = None
-    attendance: bool | None = None
-    approvals: bool | None = None
-    docs: bool | None = None
-    meetings: bool | None = None
-    projects: bool | None = None
-    low_code: bool | None = None
 
 
 class Links(_Strict):
@@ -238,7 +230,19 @@ class _Body(_Strict):
     colors: Colors
     typography: Typography | None = None
     assets: Assets
-    features: Features | None = None
+    features: dict[str, bool] | None = Field(
+        default=None,
+        description="v1 spelling of modules: module name -> on/off (modules the platform "
+        "base's catalog declares)",
+        json_schema_extra={"propertyNames": {"pattern": MODULE_NAME_PATTERN}},
+    )
+    modules: dict[str, bool | dict[str, Any]] | None = Field(
+        default=None,
+        description="Feature modules of the platform base: name -> true (on, default "
+        "settings), false (off) or the module's settings (on), checked against the module's "
+        "JSON Schema in the base's modules.yaml",
+        json_schema_extra={"propertyNames": {"pattern": MODULE_NAME_PATTERN}},
+    )
     endpoints: Endpoints
     links: Links | None = None
     services: Services | None = None
@@ -276,13 +280,18 @@ SECRET_REFS: tuple[tuple[str, ...], ...] = (
 """Keys whose value must be an env:NAME reference: anything else there may be the secret."""
 
 
-def json_schema() -> dict[str, Any]:
+def json_schema(modules: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """JSON Schema 2020-12 for one brand.yaml file as written (not resolved).
 
     A file on its own may be partial: a parent has no ``tenant``, a child leaves out what it
     inherits, and an environment overlays a few keys. So every file is checked against a
     *partial* form (no required keys below the top), and a file that is complete on its own
     (has ``tenant`` and no ``extends``) against the full form as well.
+
+    ``modules`` (module name -> JSON Schema of its settings, from the platform base's
+    catalog) closes ``features`` and ``modules`` over those names, so an editor completes
+    them and checks each module's settings; each settings schema is its own resource
+    (``$id``), so its internal references resolve as its author wrote them.
     """
     full = Manifest.model_json_schema(by_alias=True, mode="validation")
     defs: dict[str, Any] = full.pop("$defs", {})
@@ -329,6 +338,12 @@ def json_schema() -> dict[str, Any]:
     full_root["properties"]["environments"] = partial_root["properties"]["environments"]
     all_defs["Overlay"] = overlay
     all_defs["Manifest"] = full_root
+    if modules is not None:
+        for root in (partial_root, full_root, overlay):
+            _close_modules(root["properties"], modules)
+        for name, config in modules.items():
+            all_defs[f"ModuleConfig.{name}"] = {
+                "$id": f"https://ixm.dev/schema/modules/{name}.json", **config}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://ixm.dev/schema/brand-v1.json",
@@ -339,3 +354,22 @@ def json_schema() -> dict[str, Any]:
         "then": {"$ref": "#/$defs/Manifest"},
         "$defs": dict(sorted(all_defs.items())),
     }
+
+
+def _close_modules(props: dict[str, Any], modules: Mapping[str, Mapping[str, Any]]) -> None:
+    """``features``/``modules`` of one form, limited to the catalog's module names."""
+    names = sorted(modules)
+    shapes = {
+        "features": {n: {"type": "boolean"} for n in names},
+        "modules": {
+            n: {"anyOf": [{"type": "boolean"}, {"$ref": f"#/$defs/ModuleConfig.{n}"}]}
+            for n in names
+        },
+    }
+    for key, each in shapes.items():
+        node = props[key]
+        node.pop("propertyNames", None)
+        node["anyOf"] = [
+            {"type": "object", "properties": each, "additionalProperties": False},
+            {"type": "null"},
+        ]

@@ -28,13 +28,15 @@ _ENV_NAME = re.compile(ENV_NAME_PATTERN)
 
 @dataclass(frozen=True)
 class Workspace:
-    """The tenants root; every path ixm reads is below it."""
+    """The tenants root; every path ixm reads is below it. ``base``: the platform base the
+    tenants are checked against (its module catalog); None for the bundled one."""
 
     tenants: Path
+    base: Path | None = None
 
     @classmethod
-    def at(cls, tenants: Path) -> Workspace:
-        return cls(tenants.resolve())
+    def at(cls, tenants: Path, base: Path | None = None) -> Workspace:
+        return cls(tenants.resolve(), base)
 
     def manifest(self, slug: str) -> Path:
         return self.tenants / slug / MANIFEST

@@ -10,13 +10,13 @@ from types import MappingProxyType
 from typing import Any
 
 from ixm_cli import colors, locales, overrides
+from ixm_cli.catalog import Catalog, load_catalog
 from ixm_cli.assets import AssetSources, safezone
 from ixm_cli.assets.checks import check_image
 from ixm_cli.errors import Diagnostic, IxmError, escape_unprintable, has_errors, warning
 from ixm_cli.manifest import brand as b
-from ixm_cli.manifest import services
+from ixm_cli.manifest import modules, services
 from ixm_cli.manifest.inherit import check_inheritance
-from ixm_cli.manifest.model import FEATURES
 from ixm_cli.manifest.resolve import (
     MAX_ENVIRONMENTS,
     PROD,
@@ -72,10 +72,12 @@ def check_tenant(
     (None: every installed target's)."""
     env = None if env == PROD else env
     try:
+        catalog = load_catalog(ws.base)
         base, problems = load_merged(ws, slug)
     except IxmError as exc:
         return Checked(slug, env, printable(exc.diagnostics), None, None)
-    return _check_merged(slug, env, base, problems, images=images, folders=_folders(folders))
+    return _check_merged(slug, env, base, problems, images=images, folders=_folders(folders),
+                         catalog=catalog)
 
 
 def _folders(folders: overrides.Folders | None) -> overrides.Folders:
@@ -94,6 +96,7 @@ def _check_merged(
     *,
     images: bool,
     folders: overrides.Folders,
+    catalog: Catalog,
 ) -> Checked:
     try:
         merged, env_problems = apply_environment(base, env)
@@ -104,12 +107,15 @@ def _check_merged(
     ck.found.extend(overrides.check(merged.files, folders))
     for rule in services.RULES:
         rule(ck)
+    chosen = modules.check_modules(ck, catalog)
     check_inheritance(ck)
     assets = {role: resolve_asset(ck, role) for role in ASSET_ROLES}
     firebase = services.resolve_firebase(ck)
     if images:
         _check_images(ck, assets)
-    brand = None if has_errors(ck.found) else _brand(ck, assets, firebase)
+    brand = None if has_errors(ck.found) else _brand(ck, assets, firebase,
+                                                      modules.resolve(catalog, chosen,
+                                                                      ck.locale_tags()))
     found = printable(dedupe(ck.found))
     return Checked(slug, env, found, None if has_errors(found) else brand, merged)
 
@@ -163,18 +169,21 @@ def check_all_environments(
     environment multiplied the cost of a large manifest by its number of environments.
     """
     try:
+        catalog = load_catalog(ws.base)
         base, problems = load_merged(ws, slug)
     except IxmError as exc:
         return [Checked(slug, None, printable(exc.diagnostics), None, None)]
     folders = _folders(folders)
-    results = [_check_merged(slug, None, base, problems, images=True, folders=folders)]
+    results = [_check_merged(slug, None, base, problems, images=True, folders=folders,
+                             catalog=catalog)]
     envs = environments(base)
     if len(envs) > MAX_ENVIRONMENTS:
         # prod reports it (apply_environment); checking thousands of overlays, each a full
         # copy and check of the manifest, is the amplification the bound prevents
         return results
     for env in envs:
-        results.append(_check_merged(slug, env, base, problems, images=True, folders=folders))
+        results.append(_check_merged(slug, env, base, problems, images=True, folders=folders,
+                                     catalog=catalog))
     return [results[0], *(_shared_link_hosts(results[0], r) for r in results[1:])]
 
 
@@ -243,7 +252,9 @@ def _text(ck: Checker, path: tuple[str, ...], tags: list[str]) -> b.Text | None:
     return b.Text(MappingProxyType({t: given.get(t, default) for t in tags}), tags[0])
 
 
-def _brand(ck: Checker, assets: dict[str, Any], firebase: dict[str, Path]) -> b.Brand:
+def _brand(
+    ck: Checker, assets: dict[str, Any], firebase: dict[str, Path], mods: tuple[b.Module, ...]
+) -> b.Brand:
     m = ck.merged
     tags = ck.locale_tags()
     light, dark = palettes(ck)
@@ -251,7 +262,6 @@ def _brand(ck: Checker, assets: dict[str, Any], firebase: dict[str, Path]) -> b.
         pal.setdefault("secondary", pal["primary"])
     name = _text(ck, ("app", "name"), tags)
     assert name is not None
-    features = get(m, ("features",)) or {}
     storage = get(m, ("storage",)) or {"mode": "cloud"}
     legal = get(m, ("legal",))
     signing = get(m, ("signing",)) or {}
@@ -284,7 +294,7 @@ def _brand(ck: Checker, assets: dict[str, Any], firebase: dict[str, Path]) -> b.
             icon_monochrome=assets.get("icon_monochrome"),
             splash_logo=assets.get("splash_logo"),
         ),
-        features=MappingProxyType({f: bool(features.get(f)) for f in FEATURES}),
+        modules=mods,
         api_endpoint=get(m, ("endpoints", "api")),
         web_endpoint=get(m, ("endpoints", "web")),
         storage=b.Storage(**storage),

@@ -25,7 +25,7 @@ from ixm_cli.errors import Diagnostic, Location, display_path
 from ixm_cli.escape import css_color, css_string
 from ixm_cli.manifest.brand import Brand, Text
 from ixm_cli.manifest.loader import Key
-from ixm_cli.manifest.model import ENV_REF_PATTERN, FEATURES
+from ixm_cli.manifest.model import ENV_REF_PATTERN
 from ixm_cli.manifest.resolve import Merged, get
 from ixm_cli.manifest.rules import KEYWORDS_MAX_BYTES, SHORT_NAME_MAX, STORE_LIMITS, field_name
 
@@ -252,7 +252,7 @@ def sheet_view(
         "swatches": _swatches(brand),
         "pairs": _pairs(brand),
         "store": _store(brand),
-        "features": [(f, brand.features.get(f, False)) for f in FEATURES],
+        "features": [(m.name, m.enabled) for m in brand.modules],
         "endpoints": [("endpoints.api", brand.api_endpoint, ("endpoints", "api")),
                       ("endpoints.web", brand.web_endpoint, ("endpoints", "web"))],
         "storage": brand.storage,

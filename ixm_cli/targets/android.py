@@ -34,6 +34,7 @@ from ixm_cli.assets.plan import (
     brand_colour,
     dp_px,
 )
+from ixm_cli.codegen import KOTLIN_MODULES, KOTLIN_PUSH, kotlin_modules, kotlin_push
 from ixm_cli.manifest.brand import Brand
 from ixm_cli.targets.base import Render, Target, bundled
 
@@ -127,9 +128,17 @@ def _signing(brand: Brand) -> dict[str, Any] | None:
 
 
 def files(brand: Brand) -> dict[str, bytes | Path]:
-    """google-services.json where the Google Services Gradle plugin looks for it."""
+    """google-services.json where the Google Services Gradle plugin looks for it, and the
+    tenant's modules and push channel as Kotlin (TenantModules.kt, TenantPush.kt), which
+    the base's MainActivity reads."""
+    out: dict[str, bytes | Path] = {
+        KOTLIN_MODULES: kotlin_modules(brand).encode("utf-8"),
+        KOTLIN_PUSH: kotlin_push(brand).encode("utf-8"),
+    }
     f = brand.services.firebase_android
-    return {} if f is None else {"android/app/google-services.json": f}
+    if f is not None:
+        out["android/app/google-services.json"] = f
+    return out
 
 
 def _adaptive_xml(sources: AssetSources) -> str:

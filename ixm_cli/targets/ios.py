@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from ixm_cli import jsontext
 from ixm_cli.assets.plan import IOS_ICON, SPLASH_LOGO_PT, AssetJob, AssetSources
+from ixm_cli.codegen import SWIFT_MODULES, swift_modules
 from ixm_cli.manifest.brand import Brand
 from ixm_cli.render import plist_document, plist_entries
 from ixm_cli.targets.base import Render, Target, bundled
@@ -123,9 +124,13 @@ def info_plist_extras(b: Mapping[str, Any]) -> str:
 
 def files(brand: Brand) -> dict[str, bytes | Path]:
     """GoogleService-Info.plist beside Info.plist: project.yml's App sources take it in as
-    a resource, where Firebase looks for it in the app bundle."""
+    a resource, where Firebase looks for it in the app bundle. TenantModules.swift: the
+    tenant's modules as Swift types, which the SwiftUI shell reads."""
+    out: dict[str, bytes | Path] = {SWIFT_MODULES: swift_modules(brand).encode("utf-8")}
     f = brand.services.firebase_ios
-    return {} if f is None else {f"{APP}/GoogleService-Info.plist": f}
+    if f is not None:
+        out[f"{APP}/GoogleService-Info.plist"] = f
+    return out
 
 
 def renders(brand: Brand, platforms: frozenset[str]) -> list[Render]:

@@ -2,57 +2,23 @@
 //
 // It reads tenant.json, picks the best of the tenant's locales for the browser's languages
 // (the tenant's default locale when none fits), sets the page title, lang and dir, and
-// renders the page it is on: the workspace (index.html: a tile with an icon for each ENABLED
-// module, and a notice while offline) or the offline page (offline.html, which sw.js serves
-// for a page it has not cached when the network is down). Opened from disk (file://) it says,
+// renders the page it is on: the workspace (index.html: a tile with an icon for each module
+// in tenant.json's `modules`, which lists only the enabled ones, and a notice while offline)
+// or the offline page (offline.html, which sw.js serves for a page it has not cached when
+// the network is down). Opened from disk (file://) it says,
 // in the browser's language, how to serve the folder instead. Brand text is only ever
 // assigned with textContent or as an attribute value, never parsed as HTML, so a name like
 // `<b>{{ 7*7 }}</b>` shows exactly as written.
 "use strict";
 
 (() => {
-  const MODULES = ["im", "attendance", "approvals", "docs", "meetings", "projects", "low_code"];
-
-  // Icons from Lucide 1.62.0 (https://lucide.dev, ISC licence: Copyright (c) 2026 Lucide
-  // Icons and Contributors), as Lucide's icon nodes: [element, attributes] on a 24 px grid.
-  // Drawn with stroke="currentColor", so they take the text colour (theme.css keeps that
-  // readable on the brand colour).
+  // The wifi-off icon from Lucide 1.62.0 (https://lucide.dev, ISC licence: Copyright (c)
+  // 2026 Lucide Icons and Contributors), as Lucide's icon nodes: [element, attributes] on a
+  // 24 px grid. Module icons come with the modules in tenant.json (the base's catalog,
+  // modules.yaml), as SVG path data on the same grid. Both are drawn with
+  // stroke="currentColor", so they take the text colour (theme.css keeps that readable on
+  // the brand colour).
   const ICONS = {
-    im: [ // messages-square
-      ["path", { d: "M16 10a2 2 0 0 1-2 2H6.828a2 2 0 0 0-1.414.586l-2.202 2.202A.71.71 0 0 1 2 14.286V4a2 2 0 0 1 2-2h10a2 2 0 0 1 2 2z" }],
-      ["path", { d: "M20 9a2 2 0 0 1 2 2v10.286a.71.71 0 0 1-1.212.502l-2.202-2.202A2 2 0 0 0 17.172 19H10a2 2 0 0 1-2-2v-1" }],
-    ],
-    attendance: [ // clock-check
-      ["path", { d: "M21.95 13a10 10 0 1 0-8.685 8.92" }],
-      ["path", { d: "M12 6v6l4 2" }],
-      ["path", { d: "m16 19 2 2 4-4" }],
-    ],
-    approvals: [ // stamp
-      ["path", { d: "M14 13V8.5C14 7 15 7 15 5a3 3 0 0 0-6 0c0 2 1 2 1 3.5V13" }],
-      ["path", { d: "M20 15.5a2.5 2.5 0 0 0-2.5-2.5h-11A2.5 2.5 0 0 0 4 15.5V17a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1z" }],
-      ["path", { d: "M5 22h14" }],
-    ],
-    docs: [ // file-text
-      ["path", { d: "M6 22a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h8a2.4 2.4 0 0 1 1.704.706l3.588 3.588A2.4 2.4 0 0 1 20 8v12a2 2 0 0 1-2 2z" }],
-      ["path", { d: "M14 2v5a1 1 0 0 0 1 1h5" }],
-      ["path", { d: "M10 9H8" }],
-      ["path", { d: "M16 13H8" }],
-      ["path", { d: "M16 17H8" }],
-    ],
-    meetings: [ // video
-      ["path", { d: "m16 13 5.223 3.482a.5.5 0 0 0 .777-.416V7.87a.5.5 0 0 0-.752-.432L16 10.5" }],
-      ["rect", { x: "2", y: "6", width: "14", height: "12", rx: "2" }],
-    ],
-    projects: [ // folder-kanban
-      ["path", { d: "M4 20h16a2 2 0 0 0 2-2V8a2 2 0 0 0-2-2h-7.93a2 2 0 0 1-1.66-.9l-.82-1.2A2 2 0 0 0 7.93 3H4a2 2 0 0 0-2 2v13c0 1.1.9 2 2 2Z" }],
-      ["path", { d: "M8 10v4" }],
-      ["path", { d: "M12 10v2" }],
-      ["path", { d: "M16 10v6" }],
-    ],
-    low_code: [ // blocks
-      ["path", { d: "M10 22V7a1 1 0 0 0-1-1H4a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-5a1 1 0 0 0-1-1H2" }],
-      ["rect", { x: "14", y: "2", width: "8", height: "8", rx: "1" }],
-    ],
     offline: [ // wifi-off
       ["path", { d: "M12 20h.01" }],
       ["path", { d: "M8.5 16.429a5 5 0 0 1 7 0" }],
@@ -72,15 +38,6 @@
   // {command} and {url} stand for SERVE_COMMAND and SERVE_URL.
   const TEXT = {
     en: {
-      modules: {
-        im: "Messages",
-        attendance: "Attendance",
-        approvals: "Approvals",
-        docs: "Docs",
-        meetings: "Meetings",
-        projects: "Projects",
-        low_code: "Low-code apps",
-      },
       loadFailed: "The workspace could not be loaded. Check your connection and try again.",
       offlineNotice: "You’re offline. The workspace will update when you’re back online.",
       offlineTitle: "You’re offline",
@@ -92,15 +49,6 @@
         "Browsers don’t let a page opened from a file read its settings or work offline. To try it on this computer, run {command} in this folder, then open {url}.",
     },
     "zh-Hans": {
-      modules: {
-        im: "消息",
-        attendance: "考勤",
-        approvals: "审批",
-        docs: "文档",
-        meetings: "会议",
-        projects: "项目",
-        low_code: "低代码应用",
-      },
       loadFailed: "无法加载工作台，请检查网络后重试。",
       offlineNotice: "你已离线。恢复联网后，工作台会自动更新。",
       offlineTitle: "你已离线",
@@ -112,15 +60,6 @@
         "以文件方式打开的页面无法读取应用配置，也无法离线使用。要在本机试用，请在此文件夹中运行 {command}，然后打开 {url}。",
     },
     "zh-Hant": {
-      modules: {
-        im: "訊息",
-        attendance: "考勤",
-        approvals: "簽核",
-        docs: "文件",
-        meetings: "會議",
-        projects: "專案",
-        low_code: "低程式碼應用",
-      },
       loadFailed: "無法載入工作台，請檢查網路後再試一次。",
       offlineNotice: "你已離線。恢復連線後，工作台會自動更新。",
       offlineTitle: "你已離線",
@@ -132,15 +71,6 @@
         "以檔案方式開啟的頁面無法讀取應用程式設定，也無法離線使用。若要在這台電腦上試用，請在此資料夾中執行 {command}，然後開啟 {url}。",
     },
     de: {
-      modules: {
-        im: "Nachrichten",
-        attendance: "Anwesenheit",
-        approvals: "Freigaben",
-        docs: "Dokumente",
-        meetings: "Meetings",
-        projects: "Projekte",
-        low_code: "Low-Code-Apps",
-      },
       loadFailed:
         "Der Arbeitsbereich konnte nicht geladen werden. Prüfen Sie die Verbindung und versuchen Sie es erneut.",
       offlineNotice:
@@ -155,15 +85,6 @@
         "Browser erlauben einer als Datei geöffneten Seite weder, ihre Einstellungen zu lesen, noch offline zu arbeiten. Zum Ausprobieren auf diesem Computer führen Sie in diesem Ordner {command} aus und öffnen dann {url}.",
     },
     ja: {
-      modules: {
-        im: "メッセージ",
-        attendance: "勤怠",
-        approvals: "承認",
-        docs: "ドキュメント",
-        meetings: "会議",
-        projects: "プロジェクト",
-        low_code: "ローコードアプリ",
-      },
       loadFailed: "ワークスペースを読み込めませんでした。接続を確認してもう一度お試しください。",
       offlineNotice: "オフラインです。オンラインに戻るとワークスペースが更新されます。",
       offlineTitle: "オフラインです",
@@ -175,15 +96,6 @@
         "ファイルとして開いたページは、設定の読み込みもオフラインでの動作もブラウザーに許可されません。このコンピューターで試すには、このフォルダーで {command} を実行し、{url} を開いてください。",
     },
     ko: {
-      modules: {
-        im: "메시지",
-        attendance: "근태",
-        approvals: "결재",
-        docs: "문서",
-        meetings: "회의",
-        projects: "프로젝트",
-        low_code: "로우코드 앱",
-      },
       loadFailed: "작업 공간을 불러올 수 없습니다. 연결을 확인한 뒤 다시 시도하세요.",
       offlineNotice: "오프라인 상태입니다. 다시 연결되면 작업 공간이 업데이트됩니다.",
       offlineTitle: "오프라인 상태입니다",
@@ -195,15 +107,6 @@
         "파일로 연 페이지는 브라우저가 설정을 읽거나 오프라인으로 작동하도록 허용하지 않습니다. 이 컴퓨터에서 사용해 보려면 이 폴더에서 {command}을(를) 실행한 뒤 {url}을(를) 여세요.",
     },
     fr: {
-      modules: {
-        im: "Messages",
-        attendance: "Présence",
-        approvals: "Approbations",
-        docs: "Documents",
-        meetings: "Réunions",
-        projects: "Projets",
-        low_code: "Apps low-code",
-      },
       loadFailed: "Impossible de charger l’espace de travail. Vérifiez la connexion et réessayez.",
       offlineNotice:
         "Vous êtes hors ligne. L’espace de travail se mettra à jour dès votre retour en ligne.",
@@ -216,15 +119,6 @@
         "Les navigateurs n’autorisent pas une page ouverte depuis un fichier à lire ses réglages ni à fonctionner hors ligne. Pour l’essayer sur cet ordinateur, exécutez {command} dans ce dossier, puis ouvrez {url}.",
     },
     es: {
-      modules: {
-        im: "Mensajes",
-        attendance: "Asistencia",
-        approvals: "Aprobaciones",
-        docs: "Documentos",
-        meetings: "Reuniones",
-        projects: "Proyectos",
-        low_code: "Apps low-code",
-      },
       loadFailed:
         "No se pudo cargar el espacio de trabajo. Comprueba la conexión e inténtalo de nuevo.",
       offlineNotice:
@@ -238,15 +132,6 @@
         "Los navegadores no permiten que una página abierta desde un archivo lea su configuración ni funcione sin conexión. Para probarla en este equipo, ejecuta {command} en esta carpeta y abre {url}.",
     },
     ar: {
-      modules: {
-        im: "الرسائل",
-        attendance: "الحضور",
-        approvals: "الموافقات",
-        docs: "المستندات",
-        meetings: "الاجتماعات",
-        projects: "المشاريع",
-        low_code: "تطبيقات منخفضة الكود",
-      },
       loadFailed: "تعذّر تحميل مساحة العمل. تحقّق من الاتصال ثم حاول مرة أخرى.",
       offlineNotice: "أنت غير متصل. ستُحدَّث مساحة العمل عند عودة الاتصال.",
       offlineTitle: "أنت غير متصل",
@@ -258,15 +143,6 @@
         "لا تسمح المتصفحات للصفحة المفتوحة من ملف بقراءة إعداداتها أو العمل دون اتصال. لتجربته على هذا الكمبيوتر، شغّل {command} في هذا المجلد ثم افتح {url}.",
     },
     he: {
-      modules: {
-        im: "הודעות",
-        attendance: "נוכחות",
-        approvals: "אישורים",
-        docs: "מסמכים",
-        meetings: "פגישות",
-        projects: "פרויקטים",
-        low_code: "אפליקציות Low-code",
-      },
       loadFailed: "לא ניתן לטעון את סביבת העבודה. יש לבדוק את החיבור ולנסות שוב.",
       offlineNotice: "אין חיבור לאינטרנט. סביבת העבודה תתעדכן כשהחיבור יחזור.",
       offlineTitle: "אין חיבור לאינטרנט",
@@ -352,7 +228,7 @@
 
   const SVG = "http://www.w3.org/2000/svg";
 
-  function icon(name) {
+  function icon(nodes) {
     const svg = document.createElementNS(SVG, "svg");
     for (const [key, value] of Object.entries({
       viewBox: "0 0 24 24",
@@ -366,7 +242,7 @@
     })) {
       svg.setAttribute(key, value);
     }
-    for (const [element, attributes] of ICONS[name]) {
+    for (const [element, attributes] of nodes) {
       const node = document.createElementNS(SVG, element);
       for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
       svg.append(node);
@@ -374,13 +250,14 @@
     return svg;
   }
 
-  function tile(key, label) {
+  function tile(module, label) {
     const item = document.createElement("li");
     item.className = "ixm-tile";
-    item.dataset.module = key;
+    item.dataset.module = module.name;
     const badge = document.createElement("span");
     badge.className = "ixm-tile-icon";
-    badge.append(icon(key));
+    const paths = Array.isArray(module.icon) ? module.icon : [];
+    badge.append(icon(paths.map((d) => ["path", { d: String(d) }])));
     const text = document.createElement("span");
     text.className = "ixm-tile-label";
     text.textContent = label;
@@ -415,9 +292,11 @@
   function renderWorkspace(tenant, tag) {
     brand(tenant, tag);
     const text = uiText(tag);
-    const features = tenant.features || {};
-    const tiles = MODULES.filter((key) => features[key] === true).map((key) =>
-      tile(key, text.modules[key] || TEXT.en.modules[key]),
+    // tenant.modules lists only the enabled modules, in the catalog's order: a module the
+    // tenant turned off never reaches the page.
+    const modules = Array.isArray(tenant.modules) ? tenant.modules : [];
+    const tiles = modules.map((module) =>
+      tile(module, (module.title && module.title[tag]) || module.name),
     );
     document.getElementById("ixm-modules").replaceChildren(...tiles);
     const notice = document.getElementById("ixm-notice");
@@ -440,7 +319,7 @@
     say(retry, language, text.retry);
     retry.addEventListener("click", () => window.location.reload());
     say(document.getElementById("ixm-open-workspace"), language, text.openWorkspace);
-    document.getElementById("ixm-offline-icon").replaceChildren(icon("offline"));
+    document.getElementById("ixm-offline-icon").replaceChildren(icon(ICONS.offline));
     // No automatic reload on the "online" event: it flaps (Chromium fires online/offline
     // pairs while a page loads offline), and a reload then would cancel the user's own click.
     document.getElementById("ixm-offline").hidden = false;
