@@ -306,8 +306,8 @@ def show(
         if result.brand is None:
             raise IxmError(list(result.diagnostics))
         return render_resolved(result.brand)
-    base, problems = load_merged(ws, tenant)
-    merged, _ = apply_environment(base, env)
+    chain, _ = load_merged(ws, tenant)
+    merged, _ = apply_environment(chain, env)
     return render_merged(merged)
 
 

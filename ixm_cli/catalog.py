@@ -197,7 +197,8 @@ def _module(name: str, body: Any, bad: Any) -> ModuleSpec | None:
         ok = False
     schema = body.get("config", {"type": "object", "additionalProperties": False})
     settings = _settings(key, schema, bad)
-    if not ok or settings is None:
+    if not ok or settings is None or not isinstance(title, dict) or not isinstance(icon, list) \
+            or not isinstance(route, str):
         return None
     return ModuleSpec(name, MappingProxyType(dict(title)), tuple(icon), route,
                       MappingProxyType(schema), settings)

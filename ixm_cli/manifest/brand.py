@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from types import MappingProxyType
+from typing import Any
 
 from ixm_cli.catalog import Setting
 from ixm_cli.errors import Location

@@ -115,7 +115,7 @@ def _explain(spec: ModuleSpec, err: ValidationError) -> tuple[str, str]:
     kind = err.validator
     value = err.instance
     if kind == "additionalProperties":
-        props = list((spec.schema.get("properties") or {}))
+        props = list(spec.schema.get("properties") or {})
         extra = [k for k in value if k not in props] if isinstance(value, dict) else []
         name = extra[0] if extra else "?"
         close = suggest(name, props)
@@ -133,7 +133,8 @@ def _explain(spec: ModuleSpec, err: ValidationError) -> tuple[str, str]:
             f"at least {lo}" if lo is not None else f"at most {hi}")
         return f"{setting} is {value!r}; it must be {span}{tail}", f"use a value {span}"
     if kind == "enum":
-        allowed = ", ".join(map(str, err.validator_value))
+        options = err.validator_value if isinstance(err.validator_value, list) else []
+        allowed = ", ".join(map(str, options))
         return f"{setting}: {value!r} is not one of {allowed}{tail}", f"use one of {allowed}"
     if kind == "type":
         want = err.validator_value

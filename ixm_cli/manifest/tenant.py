@@ -10,9 +10,9 @@ from types import MappingProxyType
 from typing import Any
 
 from ixm_cli import colors, locales, overrides
-from ixm_cli.catalog import Catalog, load_catalog
 from ixm_cli.assets import AssetSources, safezone
 from ixm_cli.assets.checks import check_image
+from ixm_cli.catalog import Catalog, load_catalog
 from ixm_cli.errors import Diagnostic, IxmError, escape_unprintable, has_errors, warning
 from ixm_cli.manifest import brand as b
 from ixm_cli.manifest import modules, services
