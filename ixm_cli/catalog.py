@@ -111,7 +111,9 @@ def _load(path: Path, stamp: tuple[int, int]) -> Catalog:
     problems: list[Diagnostic] = []
 
     def at(key: loader.Key, *, is_key: bool = False) -> Location:
-        found = (doc.keys.get(key) if is_key else None) or doc.values.get(key) \
+        # a key, and a block map (whose value starts on the next line), are shown at the key
+        first_key = is_key or isinstance(_value(doc.data, key), dict)
+        found = (doc.keys.get(key) if first_key else None) or doc.values.get(key) \
             or doc.keys.get(key)
         while found is None and key:
             key = key[:-1]
@@ -150,6 +152,17 @@ def _load(path: Path, stamp: tuple[int, int]) -> Catalog:
 
 
 _MODULE_KEYS = ("title", "icon", "route", "config")
+
+
+def _value(data: Any, key: loader.Key) -> Any:
+    for part in key:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
 
 
 def _module(name: str, body: Any, bad: Any) -> ModuleSpec | None:
