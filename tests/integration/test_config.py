@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import EXAMPLES, NASTY, NASTY_LOCALES, example_slugs
+from helpers import EXAMPLES, NASTY, NASTY_LOCALES, REPO, example_slugs
 from jsonschema import Draft202012Validator
+from ruamel.yaml import YAML
 
 from ixm_cli import api
 from ixm_cli.manifest.resolve import Merged, Workspace, get
@@ -35,6 +36,9 @@ COPIES = {  # platform -> where its client reads tenant.json (DESIGN.md, "Output
     "web": "web/tenant.json",
 }
 FEATURES = ("im", "attendance", "approvals", "docs", "meetings", "projects", "low_code")
+CATALOG = YAML(typ="safe", pure=True).load(
+    (REPO / "brand_templates" / "modules.yaml").read_text("utf-8"))["modules"]
+"""The bundled base's module catalog, read here on its own (not through ixm)."""
 COLOR_KEYS = ("primary", "on_primary", "secondary", "background", "on_background")
 BOM = b"\xef\xbb\xbf"
 
@@ -137,10 +141,26 @@ def expected_document(tree: Tree) -> dict[str, Any]:
     light = {k: hex6(colors[k]) for k in COLOR_KEYS if k in colors}
     light.setdefault("secondary", light["primary"])  # "Accent colour (defaults to primary)"
     dark = {**light, **{k: hex6(v) for k, v in (colors.get("dark") or {}).items()}}
-    features = tree.value("features")
+    features = dict(tree.value("features") or {})
+    given = dict(tree.value("modules") or {})
+    features.update({k: v is not False for k, v in given.items()})
     # Every example declares every feature (directly or through its parent), so this test
     # does not depend on a default for an undeclared one.
     assert sorted(features) == sorted(FEATURES), features
+    modules = []
+    for name, spec in CATALOG.items():  # the catalog's order
+        if not features[name]:
+            continue
+        props = (spec.get("config") or {}).get("properties") or {}
+        settings = given.get(name) if isinstance(given.get(name), dict) else {}
+        modules.append({
+            "name": name,
+            "title": {t: spec["title"].get(t, spec["title"]["en"]) for t in tags},
+            "icon": spec["icon"],
+            "route": spec["route"],
+            "config": {**{k: v["default"] for k, v in props.items() if "default" in v},
+                       **settings},
+        })
     storage = tree.value("storage") or {"mode": "cloud"}
     if storage["mode"] != "private":
         storage = {"mode": storage["mode"]}  # a cloud tenant has no store of its own
@@ -158,6 +178,7 @@ def expected_document(tree: Tree) -> dict[str, Any]:
         "colors": {"light": light, "dark": dark},
         "typography": {"font_family": font} if font else {},
         "features": {f: features[f] for f in FEATURES},
+        "modules": modules,
         "endpoints": endpoints,
         "storage": dict(storage),
         "legal": {k: v for k, v in tree.value("legal").items() if v is not None},
@@ -241,7 +262,9 @@ def test_schema_rejects_what_clients_cannot_use(
         "private without bucket": lambda d: d["storage"].pop("bucket"),
         "cloud with endpoint and bucket": lambda d: d["storage"].update(mode="cloud"),
         "lower-case colour": lambda d: d["colors"]["light"].update(primary="#0a7d5a"),
-        "missing feature": lambda d: d["features"].pop("im"),
+        "feature as text": lambda d: d["features"].update(im="yes"),
+        "module without route": lambda d: d["modules"][0].pop("route"),
+        "module named in capitals": lambda d: d["modules"][0].update(name="IM"),
         "unknown key": lambda d: d.update(extra=1),
         "build as text": lambda d: d["version"].update(build="230"),
         "ftp endpoint": lambda d: d["endpoints"].update(api="ftp://api.yunzhu.example"),
