@@ -818,12 +818,14 @@ FLEET_FILE = "_fleet.preview.html"
 """"_" cannot start a tenant slug: the grid never takes the name of a tenant's sheet."""
 
 
-def preview_fleet(*, tenants_dir: Path, out: Path | None = None, jobs: int = 1) -> Fleet:
+def preview_fleet(
+    *, tenants_dir: Path, out: Path | None = None, jobs: int = 1, base: Path | None = None
+) -> Fleet:
     """Every tenant's icon, name and palette on one page. A tenant that does not validate is
     a tile saying so, and its diagnostics are returned: the grid is still written."""
     from ixm_cli import preview as sheets
 
-    ws = Workspace.at(tenants_dir)
+    ws = Workspace.at(tenants_dir, base)
     slugs = select_tenants(ws, (), all_tenants=True)
     html, problems = sheets.fleet(ws, slugs, jobs=jobs)
     target = out or Path("dist") / FLEET_FILE
@@ -840,11 +842,12 @@ def preview_watch(
     report: Callable[[Sequence[Diagnostic]], None],
     stop: threading.Event | None = None,
     rendered: Callable[[int], None] | None = None,
+    base: Path | None = None,
 ) -> None:
     """Serve the sheet on 127.0.0.1 and reload it after each saved change, until ``stop``."""
     from ixm_cli.preview import watch
 
-    ws = Workspace.at(tenants_dir)
+    ws = Workspace.at(tenants_dir, base)
     if not ws.manifest(tenant).is_file():
         load_merged(ws, tenant)  # no such tenant: its error, before anything is served
     watch.serve(ws, tenant, env, ready=ready, report=lambda d: report(list(d)),

@@ -952,7 +952,7 @@ def preview(
             ws = _workspace(config_file)
             return api.preview_fleet(tenants_dir=tenants_dir or ws.tenants,
                                      out=out or ws.out / api.FLEET_FILE,
-                                     jobs=jobs or resources.default_jobs())
+                                     jobs=jobs or resources.default_jobs(), base=ws.base)
 
         fleet = _run(grid)
         output.print_text(fleet.problems)
@@ -977,10 +977,11 @@ def preview(
             output.print_text(diagnostics)
             sys.stderr.flush()
 
+        workspace = _run(lambda: _workspace(config_file))
         try:
             _run(lambda: api.preview_watch(
-                tenants_dir=tenants_dir or _workspace(config_file).tenants, tenant=tenant,
-                env=env, ready=ready, report=report,
+                tenants_dir=tenants_dir or workspace.tenants, tenant=tenant,
+                env=env, ready=ready, report=report, base=workspace.base,
                 rendered=lambda v: print(f"ixm: reloaded ({v})", file=sys.stderr, flush=True)))
         except KeyboardInterrupt as exc:
             if interrupts.exit_code(exc) != 130:

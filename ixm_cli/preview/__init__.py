@@ -62,9 +62,12 @@ def tenant_sheet(
     return Sheet(render_sheet(view, reload), brand, merged, warnings)
 
 
-def _tile(tenants: str, slug: str) -> tuple[dict[str, Any], list[Diagnostic]]:
+def _tile(
+    tenants: str, slug: str, base: str | None = None
+) -> tuple[dict[str, Any], list[Diagnostic]]:
     """One fleet tile; a tenant that does not validate becomes a tile saying so."""
-    result = check_tenant(Workspace(Path(tenants)), slug, None, images=False)
+    ws = Workspace(Path(tenants), None if base is None else Path(base))
+    result = check_tenant(ws, slug, None, images=False)
     brand = result.brand
     if brand is None:
         errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
@@ -88,13 +91,15 @@ def _tile(tenants: str, slug: str) -> tuple[dict[str, Any], list[Diagnostic]]:
 
 def fleet(ws: Workspace, slugs: Sequence[str], *, jobs: int = 1) -> tuple[str, list[Diagnostic]]:
     """Every tenant's icon, name and palette on one page, and the problems found."""
+    base = None if ws.base is None else str(ws.base)
     if jobs > 1 and len(slugs) > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(slugs)),
                                  initializer=fsutil.die_with_parent,
                                  initargs=(os.getpid(),)) as pool:
             done = list(pool.map(_tile, [str(ws.tenants)] * len(slugs), slugs,
+                                 [base] * len(slugs),
                                  chunksize=max(1, len(slugs) // (jobs * 4))))
     else:
-        done = [_tile(str(ws.tenants), slug) for slug in slugs]
+        done = [_tile(str(ws.tenants), slug, base) for slug in slugs]
     problems = [d for _, found in done for d in found]
     return render_fleet([tile for tile, _ in done]), problems

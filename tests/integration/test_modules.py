@@ -352,3 +352,26 @@ def test_the_web_workspace_shows_only_enabled_modules(
     assert "payroll" in [t[0] for t in tiles] and "docs" not in [t[0] for t in tiles]
     assert [t[1] for t in tiles] == [m.title["zh-Hans"] for m in enabled]
     assert [t[2] for t in tiles] == [len(m.icon) for m in enabled]
+
+
+def test_the_push_channel_mainactivity_creates_is_the_one_fcm_names(
+    build_example: Callable[..., Path]
+) -> None:
+    """TenantPush.kt's channel id is the string FCM's default_notification_channel_id
+    meta-data names, and its name resource is in the linked strings (test_services links
+    the tree with aapt2); without push there is no channel."""
+    import xml.etree.ElementTree as ET
+
+    out = build_example("ouruanding", platforms="android")
+    kotlin = (out / codegen.KOTLIN_PUSH).read_text("utf-8")
+    root = parse_clean(KOTLIN, kotlin.encode(), "TenantPush.kt")
+    (channel_id,) = [s for s in kotlin_strings(root)]
+    strings = ET.parse(out / "android/app/src/main/res/values/strings.xml").getroot()
+    by_name = {e.get("name"): e.text for e in strings.iter("string")}
+    assert by_name["notification_channel_default_id"] == channel_id
+    assert by_name["notification_channel_default"]
+    manifest = (out / "android/app/src/main/AndroidManifest.xml").read_text("utf-8")
+    assert "@string/notification_channel_default_id" in manifest
+    quiet = build_example("xiwangding", platforms="android")
+    assert "defaultChannel: Pair<String, Int>? = null" in (
+        quiet / codegen.KOTLIN_PUSH).read_text("utf-8")
