@@ -294,3 +294,22 @@ def test_show_resolved_lists_modules(tmp_path: Path) -> None:
     text = api.show(tenants_dir=tmp_path / "ws" / "tenants", tenant="xinchouding",
                     base=tmp_path / "ws" / "base")
     assert "payroll" in text and "currency" in text
+
+
+def test_editing_the_catalog_rebuilds_the_tenant(tmp_path: Path) -> None:
+    base = _vendor_base(tmp_path, PAYROLL)
+    make_tenant(tmp_path / "tenants", "acme",
+                {"features": DELETE, "modules": {"payroll": {"currency": "CNY"}}})
+
+    def build() -> bool:
+        report = api.build(tenants_dir=tmp_path / "tenants", out=tmp_path / "dist",
+                           platforms="web", base=base)
+        assert report.ok, report.failures
+        return report.built[0].cached
+
+    assert build() is False
+    assert build() is True
+    (base / FILE_NAME).write_text(PAYROLL.replace("Payroll", "Pay"), encoding="utf-8")
+    assert build() is False
+    config = json.loads((tmp_path / "dist/acme/web/tenant.json").read_text("utf-8"))
+    assert config["modules"][0]["title"]["en"] == "Pay"
