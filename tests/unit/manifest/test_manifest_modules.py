@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import (
+from ixm_test_helpers import (
     DELETE,
     REPO,
     at,
