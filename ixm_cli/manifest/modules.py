@@ -36,7 +36,8 @@ class Chosen:
 
 def check_modules(ck: Checker, catalog: Catalog) -> dict[str, Chosen]:
     """Every catalog module's state for this tenant (off unless turned on); reports unknown
-    modules, a module given under both spellings, and settings that break their schema."""
+    modules, a module given under both spellings in one file, and settings that break their
+    schema. ``modules:`` is read after ``features:``, so across files it wins."""
     chosen = {m.name: Chosen(False, m.defaults()) for m in catalog.modules}
     names = catalog.names()
     where: dict[str, str] = {}
@@ -57,12 +58,16 @@ def check_modules(ck: Checker, catalog: Catalog) -> dict[str, Chosen]:
                          key=True)
                 continue
             if name in where:
-                ck.error(path, f"module {name!r} is given under both features: and modules:",
-                         f"keep it under modules: only (features:{name} is the older spelling)",
-                         key=True)
-                continue
+                # A parent's features: under a child's modules: is an override (modules:
+                # wins); both in one file say two things about one module.
+                if ck.merged.origin(("features", name)) == ck.merged.origin(path):
+                    ck.error(path, f"module {name!r} is given under both features: and "
+                             "modules:", f"keep it under modules: only (features: is the "
+                             "older spelling)", key=True)
+                    continue
             where[name] = section
             if value is False:
+                chosen[name] = Chosen(False, spec.defaults())
                 continue
             settings = value if isinstance(value, dict) else {}
             if _check_settings(ck, spec, path, settings):

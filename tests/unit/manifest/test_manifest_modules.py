@@ -120,6 +120,16 @@ def test_both_spellings_of_one_module_is_an_error(tmp_path: Path) -> None:
     assert "both features: and modules:" in d.message
 
 
+def test_a_childs_modules_override_a_parents_features(tmp_path: Path) -> None:
+    """A partner (parent) on v1 features:, a customer giving settings under modules:."""
+    make_tenant(tmp_path, "acme", {"modules": {"attendance": {"geofence_m": 900},
+                                               "im": False}}, parent="_partner")
+    checked = check(tmp_path, "acme")
+    assert checked.brand is not None, [d.render() for d in checked.diagnostics]
+    on = {m.name: dict(m.config) for m in checked.brand.enabled_modules()}
+    assert on["attendance"]["geofence_m"] == 900 and "im" not in on
+
+
 def test_a_non_boolean_module_value_is_a_structure_error(tmp_path: Path) -> None:
     make_tenant(tmp_path, "acme", {"features": DELETE, "modules": {"im": "yes"}})
     found = errors(check(tmp_path, "acme").diagnostics)
