@@ -62,7 +62,7 @@ def check_modules(ck: Checker, catalog: Catalog) -> dict[str, Chosen]:
                 # wins); both in one file say two things about one module.
                 if ck.merged.origin(("features", name)) == ck.merged.origin(path):
                     ck.error(path, f"module {name!r} is given under both features: and "
-                             "modules:", f"keep it under modules: only (features: is the "
+                             "modules:", "keep it under modules: only (features: is the "
                              "older spelling)", key=True)
                     continue
             where[name] = section
