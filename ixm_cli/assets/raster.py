@@ -86,14 +86,15 @@ DECODE_BUDGET_SECONDS = 5.0
 """CPU time one decode may take before it is stopped. The structural bounds (``limits``)
 refuse every slow file we know of in microseconds; this catches the ones we do not, while
 a maximal honest source (8192 px, 20 MiB) decodes in about a second."""
-DECODED_CACHE_BYTES = 48 * 1024 * 1024
-"""Decoded working copies kept per process, least recently used dropped first: three of the
-largest (2048 px RGBA, 16 MiB), or a dozen 1024 px sources, i.e. every role of a tenant plus
+DECODED_CACHE_BYTES = 32 * 1024 * 1024
+"""Decoded working copies kept per process, least recently used dropped first: two of the
+largest (2048 px RGBA, 16 MiB), or eight 1024 px sources, i.e. every role of a tenant plus
 its partner's, which every customer reuses and so stay the most recently used. A fleet
 worker builds hundreds of tenants, so this, not the tenants, bounds its memory: at 128 MiB
 two workers and the main process peaked at 580 MB for 100 tenants, at 48 MiB at 362 MB and
-no slower. It sits beside the one full-size decode in progress (256 MiB for 8192 px RGBA),
-so together they stay under the 600 MiB a worker may use."""
+no slower, but 408 MB for 1000 tenants; at 32 MiB, 311 MB for 100 tenants. It sits beside
+the one full-size decode in progress (256 MiB for 8192 px RGBA), so together they stay
+under the 600 MiB a worker may use."""
 
 PNG_COMPRESS_LEVEL = 6
 """zlib-ng's default level; fixed, as the byte stream depends on it (and on the zlib-ng

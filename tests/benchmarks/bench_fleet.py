@@ -175,6 +175,8 @@ def main() -> None:
             pss = max(r.peak_pss for r in runs.values()) / 1e6
             print(f"  peak RSS      {peak:8.0f} MB  (ixm and its workers summed; "
                   f"PSS {pss:.0f} MB)")
+            print("    per build: " + ", ".join(f"{name} {r.peak_rss / 1e6:.0f}"
+                                                for name, r in runs.items()))
             print("  targets:")
             if count == 1000:
                 print(f"    cold <= 8 min             {verdict(cold <= 480)}")
