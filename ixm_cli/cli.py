@@ -617,6 +617,7 @@ def build(
             cache=None if no_cache else ws.cache,
             force=force,
             prune=prune,
+            outputs=fmt is BuildFormat.json or report_file is not None,
         )
 
     def document(code: int, **found: Any) -> report.BuildReport:

@@ -251,3 +251,25 @@ def test_an_environment_build_reads_only_tenants_it_cannot_vouch_for(
     monkeypatch.setattr(api, "load_merged", spy)
     assert set(build(root, out, env="staging").values()) == {"cached"}
     assert loaded == []
+
+
+def test_without_outputs_an_indexed_tenant_is_not_read_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Text output needs no list of outputs: a current tenant then costs only its stats."""
+    root, out = fleet(tmp_path), tmp_path / "out"
+    settle()
+    build(root, out)
+    read: list[Path] = []
+    real = api._published
+
+    def spy(final: Path, key: str | None) -> object:
+        read.append(final)
+        return real(final, key)
+
+    monkeypatch.setattr(api, "_published", spy)
+    report = api.build(tenants_dir=root, out=out, platforms="web", jobs=1, outputs=False)
+    assert [(o.status, dict(o.outputs)) for o in report.outcomes] == [(Status.CACHED, {})] * 3
+    assert read == []
+    report = api.build(tenants_dir=root, out=out, platforms="web", jobs=1)
+    assert all(o.outputs for o in report.outcomes) and len(read) == 3
