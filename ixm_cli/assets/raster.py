@@ -76,25 +76,30 @@ MAX_SOURCE_BYTES = 20 * 1024 * 1024
 MAX_SOURCE_SIDE = 8192
 MAX_SOURCE_PIXELS = MAX_SOURCE_SIDE * MAX_SOURCE_SIDE
 """Refused from the header alone: 64 Mpx RGBA is already 256 MiB once decoded."""
-MAX_WORKING_SIDE = 2048
+MAX_WORKING_SIDE = 2732
 """Sources larger than this are box-reduced by a power of two while they are decoded (JPEG
-by DCT scaling, never decoded at full size). Outputs are at most 1152 px, so 2048 px leaves
-every one a real LANCZOS step; the usual 1024–2048 px sources are untouched (same bytes as
-ever). A larger source costs its one full decode and then 16 MiB, not 64–256 MiB per role
-for the whole render: four distinct 8192 px roles used to peak at 1.57 GiB."""
+by DCT scaling, never decoded at full size). 2732 px is the largest output there is (the
+iOS universal splash, and the 2732² splash source @capacitor/assets asks for), so such a
+source is kept whole: an output is never drawn up from a reduced copy. (At 2048 px the
+2732² splashes were decoded at 1366² and every splash output past that was an upscale:
+the 2048×2732 PWA splash came out at 39 dB against a plain LANCZOS render, and the
+blurred gradients took 3.5× the peer's bytes.) The usual 1024–2732 px sources are
+untouched (same bytes as ever). A larger source costs its one full decode and then at
+most 28.5 MiB (2732² RGBA), not 64–256 MiB per role for the whole render: four distinct
+8192 px roles used to peak at 1.57 GiB."""
 DECODE_BUDGET_SECONDS = 5.0
 """CPU time one decode may take before it is stopped. The structural bounds (``limits``)
 refuse every slow file we know of in microseconds; this catches the ones we do not, while
 a maximal honest source (8192 px, 20 MiB) decodes in about a second."""
 DECODED_CACHE_BYTES = 32 * 1024 * 1024
-"""Decoded working copies kept per process, least recently used dropped first: two of the
-largest (2048 px RGBA, 16 MiB), or eight 1024 px sources, i.e. every role of a tenant plus
-its partner's, which every customer reuses and so stay the most recently used. A fleet
-worker builds hundreds of tenants, so this, not the tenants, bounds its memory: at 128 MiB
-two workers and the main process peaked at 580 MB for 100 tenants, at 48 MiB at 362 MB and
-no slower, but 408 MB for 1000 tenants; at 32 MiB, 311 MB for 100 tenants. It sits beside
-the one full-size decode in progress (256 MiB for 8192 px RGBA), so together they stay
-under the 600 MiB a worker may use."""
+"""Decoded working copies kept per process, least recently used dropped first: one of the
+largest (2732 px RGBA, 28.5 MiB), two 2048 px ones (16 MiB), or eight 1024 px sources,
+i.e. every role of a tenant plus its partner's, which every customer reuses and so stay
+the most recently used. A fleet worker builds hundreds of tenants, so this, not the
+tenants, bounds its memory: at 128 MiB two workers and the main process peaked at 580 MB
+for 100 tenants, at 48 MiB at 362 MB and no slower, but 408 MB for 1000 tenants; at
+32 MiB, 311 MB for 100 tenants. It sits beside the one full-size decode in progress
+(256 MiB for 8192 px RGBA), so together they stay under the 600 MiB a worker may use."""
 
 PNG_COMPRESS_LEVEL = 6
 """zlib-ng's default level; fixed, as the byte stream depends on it (and on the zlib-ng

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import math
+from pathlib import Path, PurePosixPath
 
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
 from ixm_cli.assets import raster
+from ixm_cli.assets.plan import AssetJob
 
 LANCZOS = Image.Resampling.LANCZOS
 
@@ -88,6 +90,28 @@ def test_a_backdrop_with_no_art_is_the_resampled_strip() -> None:
     box = (10.5, 3.25, 990.0, 1000.0)
     composed = raster._resample_on_backdrop(im, found, box, (333, 444))
     assert composed.tobytes() == im.resize((333, 444), LANCZOS, box=box).tobytes()
+
+
+def test_a_splash_sized_source_is_never_drawn_up_from_a_reduced_copy(tmp_path: Path) -> None:
+    """A 2732² splash (the iOS universal splash, @capacitor/assets' splash source) is kept at
+    full size: the 2732² output is the source itself, and a 2048×2732 crop is a plain
+    LANCZOS render of the whole source, not an upscale of a half-size copy (that was 39 dB)."""
+    side = raster.MAX_WORKING_SIDE
+    assert side >= 2732
+    im = _splash(side, 0)
+    path = tmp_path / "splash.png"
+    im.save(path, compress_level=1)
+    raster._DECODED.clear()
+    assert raster.working_copy(path).factor == 1
+    jobs = [AssetJob(PurePosixPath(f"{w}x{h}.png"), "cover", w, h, "splash", mode="auto")
+            for w, h in ((side, side), (2048, side))]
+    files = raster.render_jobs(jobs, {"splash": path})
+    with Image.open(io.BytesIO(files[PurePosixPath(f"{side}x{side}.png")])) as same:
+        assert same.convert("RGB").tobytes() == im.tobytes()
+    with Image.open(io.BytesIO(files[PurePosixPath(f"2048x{side}.png")])) as tall:
+        box = ((side - 2048) / 2, 0.0, (side + 2048) / 2, float(side))
+        plain = im.resize((2048, side), LANCZOS, box=box)
+        assert _psnr(tall.convert("RGB"), plain) >= 50
 
 
 @pytest.mark.parametrize("mode", ["L", "RGB", "RGBA"])

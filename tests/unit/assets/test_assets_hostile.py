@@ -212,7 +212,7 @@ def test_large_sources_keep_the_bytes_the_engine_reduces_anyway(
     """An output the engine drew from a 2×-or-more reduced copy is unchanged byte for byte
     when the source is reduced while decoding; one it drew from full resolution now comes
     from the 2× copy (close: PSNR ≥ 35 dB). Shown with a 2048 px source and a 1024 px
-    working limit; at the real 8192/4096 only outputs past 1365 px of art are affected."""
+    working limit; at the real 2732 px limit only sources past 2732 px are reduced."""
     path = tmp_path / "icon.png"
     icon_image(2048).save(path)
     sources = AssetSources(
