@@ -26,9 +26,10 @@ from ixm_cli import __version__, remote
 from ixm_cli.errors import Diagnostic, IxmError, display_path, warning
 from ixm_cli.remote import S3Url
 
-SCHEMA = "ixm-cache/v2"
+SCHEMA = "ixm-cache/v3"
 """v2: sources over 2048 px are reduced while decoding, and SVG sources are drawn by resvg;
-entries made before either are not the bytes a build makes now."""
+v3: only sources over 2732 px are; entries made before either are not the bytes a build
+makes now (from a 2049–2732 px source, say)."""
 RESVG_VERSION = importlib.metadata.version("resvg-py")
 DIGEST = 32  # sha256 bytes heading every entry
 LOCAL_FOLDER = ".ixm-cache"

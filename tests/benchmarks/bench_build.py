@@ -130,7 +130,8 @@ def tenant_sources_for_peer(slug: str, folder: Path) -> None:
 
 
 def _written_as(path: Path) -> Path:
-    """The file the peer wrote for ``path``: its web icons and splashes are WebP, not PNG."""
+    """The file the peer wrote for ``path``: its web icons are named ``.webp`` (the bytes
+    are PNG all the same: sharp's ``.png()`` wins over the file extension)."""
     if path.is_file():
         return path
     (found,) = path.parent.glob(f"{path.stem}.*")
