@@ -280,16 +280,16 @@ def _inputs(brand: Brand, laid: Sequence[overrides.Override]) -> list[tuple[str,
             for p in {*files, *modes}]
 
 
-def _published(final: Path, key: str | None) -> dict[str, str] | None:
+def _published(final: Path, key: str) -> dict[str, str] | None:
     """The outputs recorded by ``final``'s build-info.json when it was built with ``key``
-    (any key: None) and is a whole ixm output, else None."""
+    and is a whole ixm output, else None."""
     try:
         if not (final / bundle.MARKER).is_file():
             return None
         info = json.loads((final / BUILD_INFO).read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(info, dict) or (key is not None and info.get("key") != key):
+    if not isinstance(info, dict) or info.get("key") != key:
         return None
     outputs = info.get("outputs")
     return outputs if isinstance(outputs, dict) else None

@@ -263,7 +263,7 @@ def test_without_outputs_an_indexed_tenant_is_not_read_at_all(
     read: list[Path] = []
     real = api._published
 
-    def spy(final: Path, key: str | None) -> object:
+    def spy(final: Path, key: str) -> object:
         read.append(final)
         return real(final, key)
 
