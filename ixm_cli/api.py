@@ -23,6 +23,7 @@ from ixm_cli.cache import Cache, Info, Spec
 from ixm_cli.catalog import catalog_file, load_catalog
 from ixm_cli.errors import Diagnostic, IxmError, Severity, display_path, warning
 from ixm_cli.events import Finished, Listener, Outcome, Started, Status
+from ixm_cli.fsutil import replace_text
 from ixm_cli.manifest import fleet, model
 from ixm_cli.manifest.brand import Brand
 from ixm_cli.manifest.resolve import PROD, Workspace, apply_environment, environments, get
@@ -776,13 +777,9 @@ def default_preview_path(tenant: str, env: str | None) -> Path:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
     try:
-        partial.write_text(text, encoding="utf-8", newline="\n")
-        partial.replace(path)
+        replace_text(path, text)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise IxmError.single(
             "out", f"cannot write {display_path(path)}: {exc.strerror or exc}",
             None, "choose a writable --out FILE",

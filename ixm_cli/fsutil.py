@@ -15,6 +15,7 @@ import ctypes
 import errno
 import os
 import re
+import secrets
 import shutil
 import signal
 import stat
@@ -230,6 +231,27 @@ def remove_tree(path: Path, *, within: Path) -> None:
 
 
 # --- advisory locks ------------------------------------------------------------------------
+
+
+def replace_text(path: Path, text: str) -> None:
+    """Write ``path`` atomically: a reader sees the previous file or the whole new one.
+
+    The partial file has a name of its own (two runs may write the same file) and mode
+    0666 less the umask, like any file the user creates (mkstemp's 0600 would hide a report
+    from a CI step running as another user). Raises OSError, with nothing left behind.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.parent / f".{path.name}.{secrets.token_hex(4)}.partial"
+    done = False
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        partial.replace(path)
+        done = True
+    finally:
+        if not done:
+            partial.unlink(missing_ok=True)
 
 
 def try_lock(path: Path) -> int | None:

@@ -28,11 +28,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ixm_cli.fsutil import replace_text
 
 INDEX = ".ixm-index.json"
 """In ``--out``, beside the tenant outputs; a dot name is never a tenant's output."""
@@ -163,16 +164,5 @@ def save(out_root: Path, entries: Mapping[str, Entry]) -> None:
         {"schema": SCHEMA, "tenants": {n: entries[n].as_json() for n in sorted(entries)}},
         separators=(",", ":"),
     )
-    tmp: Path | None = None
-    try:
-        out_root.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".ixm-index-", suffix=".tmp", dir=out_root)
-        tmp = Path(name)
-        os.fchmod(fd, 0o644)  # mkstemp makes it 0600; the outputs beside it are 0644
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        tmp.replace(out_root / INDEX)
-    except OSError:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+    with contextlib.suppress(OSError):
+        replace_text(out_root / INDEX, text)

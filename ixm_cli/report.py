@@ -12,8 +12,6 @@ events the progress presenters show, so the live progress and the report cannot 
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -24,6 +22,7 @@ from ixm_cli import __version__, events, jsontext, output
 from ixm_cli.build import Built
 from ixm_cli.changes import Verb
 from ixm_cli.errors import Diagnostic, IxmError, display_path
+from ixm_cli.fsutil import replace_text
 
 SCHEMA_ID = "https://ixm.dev/schema/build-report-v1.json"
 FORMAT = "ixm-build-report/v1"
@@ -294,19 +293,8 @@ def check_path(path: Path, *, out: Path, tenants: Path) -> str | None:
 def write(path: Path, report: BuildReport) -> None:
     """Write the report atomically: a reader (a CI step, a dashboard) sees the previous
     file or the whole new one, never a half-written one."""
-    text = jsontext.dumps(report.document())
-    partial: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # A name of its own (two runs may write the same report) and mode 0666 less the
-        # umask, like any file the user creates (mkstemp's 0600 would hide it from a CI
-        # step running as another user).
-        partial = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.partial")
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        Path(partial).replace(path)
-        partial = None
+        replace_text(path, jsontext.dumps(report.document()))
     except OSError as exc:
         # mkdir says "File exists" when a parent is a file; say what that means.
         why = (f"{display_path(Path(exc.filename))} is not a folder"
@@ -315,6 +303,3 @@ def write(path: Path, report: BuildReport) -> None:
             "report", f"cannot write the report {display_path(path)}: {why}",
             None, "choose a --report FILE in a writable folder with free space",
         ) from None
-    finally:
-        if partial is not None:
-            Path(partial).unlink(missing_ok=True)
